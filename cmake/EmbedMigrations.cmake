@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Turns lib/db/migrations/NNNN_name.sql into a C table: { version, name, sql }.
+# Called as: cmake -DOUT=<file.c> -DFILES=<a.sql;b.sql> -P EmbedMigrations.cmake
+set(body "/* Generated from lib/db/migrations; do not edit. */\n#include \"lib/db/migrate.h\"\n\n")
+string(APPEND body "const struct db_migration db_migrations[] = {\n")
+set(count 0)
+foreach(f ${FILES})
+	get_filename_component(base ${f} NAME_WE)
+	string(REGEX MATCH "^([0-9]+)_(.*)$" _ ${base})
+	if(NOT CMAKE_MATCH_1)
+		message(FATAL_ERROR "migration ${f} is not named NNNN_name.sql")
+	endif()
+	math(EXPR ver "${CMAKE_MATCH_1}")
+	set(name ${CMAKE_MATCH_2})
+	file(READ ${f} sql HEX)
+	string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," sql "${sql}")
+	string(APPEND body "\t{ ${ver}, \"${name}\", (const char[]){ ${sql} 0x00 } },\n")
+	math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\nconst unsigned db_migrations_count = ${count};\n")
+file(WRITE ${OUT} "${body}")
