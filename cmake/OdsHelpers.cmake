@@ -5,10 +5,14 @@
 # everything but main, and the executable linked against it (tests link the core).
 function(ods_service name)
 	cmake_parse_arguments(A "" "MAIN" "CORE" ${ARGN})
-	add_library(${name}_core STATIC ${A_CORE})
-	target_link_libraries(${name}_core PUBLIC odscore)
 	add_executable(${name} ${A_MAIN})
-	target_link_libraries(${name} PRIVATE ${name}_core)
+	if(A_CORE)
+		add_library(${name}_core STATIC ${A_CORE})
+		target_link_libraries(${name}_core PUBLIC odscore)
+		target_link_libraries(${name} PRIVATE ${name}_core)
+	else()
+		target_link_libraries(${name} PRIVATE odscore)
+	endif()
 	set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
 endfunction()
 

@@ -2,9 +2,11 @@
 /*
  * conf.xml: OpenDNSSEC's format (RepositoryList, Common, Enforcer, Signer) plus our <Cluster>
  * section (database, RPC endpoints, TLS files, metrics ports). The file is read once into an
- * immutable struct ods_conf; a reload builds a new one. Every error names file:line and the
- * element (diag.where = "conf.xml:12", diag.msg = "<WorkerThreads>: 'abc' is not a number").
- * A minimal <Configuration/> is valid: every field has a default (see docs/conf.md).
+ * immutable struct ods_conf; a reload builds a new one. Every error names file:line, the
+ * element and its parent (diag.where = "/etc/opendnssec/conf.xml:12", diag.msg =
+ * "<WorkerThreads> in <Enforcer>: 'abc' is not a whole number"). Unknown elements, unknown
+ * attributes and repeats of single elements are errors. A minimal <Configuration/> is valid:
+ * every field has a default (see docs/conf.md).
  */
 #pragma once
 
@@ -108,14 +110,17 @@ struct ods_conf {
 };
 
 /* Read and check path. On success *out owns a new conf (free with conf_free); on failure *out
- * is untouched and d says file:line and what is wrong. ODS_EINVAL for bad content, ODS_EIO
- * when the file cannot be read. Thread-safe (no shared state). */
+ * is untouched and d says file:line and what is wrong. ODS_EINVAL for bad content (and for a
+ * file over 4 MiB), ODS_EIO when the file cannot be read, ODS_ENOMEM. Thread-safe: each call
+ * has its own libxml2 parser context, and libxml2 is initialised once behind pthread_once.
+ * The file is read with no network access and no external entities. */
 ods_err conf_load(const char *path, struct ods_conf **out, struct diag *d);
 
 /* Same, from a string in memory; `name` is used in messages in place of the file name. */
 ods_err conf_load_mem(const char *name, const char *xml, size_t len, struct ods_conf **out,
                       struct diag *d);
 
+/* Free c and every string it owns; NULL is fine. */
 void conf_free(struct ods_conf *c);
 
 /* "keystore", "enforcer", "signer". */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What the command-line tools share: global options (-c conf.xml, -s endpoint, -t timeout),
+ * finding the daemon from conf.xml, one RPC client, a table of commands, and the messages for
+ * "daemon not reachable". Commands print for people; daemons never format text for them.
+ */
+#pragma once
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdint.h>
+
+#include "lib/base/err.h"
+#include "lib/conf/conf.h"
+
+struct rpc_client;
+
+struct cli {
+	const char *prog;   /* "ods-enforcer" */
+	const char *daemon; /* "ods-enforcerd" */
+	const char *service_prefix; /* "ods.enforcer.Enforcer/" */
+	enum conf_svc kind;
+	const char *conf_path;
+	const char *endpoint; /* -s override */
+	int64_t timeout_ms;
+	struct ods_conf *conf;
+	struct rpc_client *client;
+};
+
+struct cli_cmd {
+	const char *name;  /* "running", "key list" (words separated by one space) */
+	const char *usage; /* one line of help */
+	int (*fn)(struct cli *c, int argc, char **argv); /* argv[0] is the last command word */
+};
+
+struct cli_def {
+	const char *prog;
+	const char *daemon;
+	const char *service_prefix;
+	enum conf_svc kind;
+	const struct cli_cmd *cmds; /* ends with a NULL name */
+};
+
+/* Parse global options, find the command (longest match of its words), run it. */
+int cli_main(const struct cli_def *def, int argc, char **argv);
+
+/* Call method (the part after the service prefix, "Health") on the daemon. On failure prints
+ * the error for people ("Error: ...", with a hint when the daemon is not reachable) and
+ * returns the error. */
+ods_err cli_call(struct cli *c, const char *method, const ProtobufCMessage *in,
+                 const ProtobufCMessageDescriptor *out_desc, ProtobufCMessage **out);
+
+/* Commands every daemon's CLI has. */
+int cli_cmd_running(struct cli *c, int argc, char **argv);
+int cli_cmd_verbosity(struct cli *c, int argc, char **argv);

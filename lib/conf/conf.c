@@ -1,0 +1,1179 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The conf.xml loader. libxml2 parses the text with a parser context of our own, so concurrent
+ * loads share nothing and libxml2 never prints to stderr; its first syntax error is kept with
+ * its line. One recursive walk then checks each element against the table `elems`, which gives
+ * for every element its parent, its type, its range, its default and the field it fills in
+ * struct ods_conf. Nothing else in this file knows element names except the few element kinds
+ * that create records (Repository, Listen, Endpoint). Defaults are written in the table as
+ * conf.xml text and go through the same checks as the file. After the walk, one pass fills in
+ * the defaults that depend on other values (SignerThreads, the default listeners and
+ * endpoints) and checks that every tls+tcp URL has a certificate, a key and a CA.
+ */
+#include "lib/conf/conf.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "lib/base/log.h"
+#include "lib/conf/duration.h"
+
+#define CONF_DEFAULT_PATH "/etc/opendnssec/conf.xml"
+#define CONF_FILE_MAX (4u << 20) /* a conf.xml is a few KiB; refuse anything absurd */
+#define TEXT_MAX 4096            /* longest value of any element or attribute, in bytes */
+#define NO_FIELD SIZE_MAX
+
+/* libxml2 2.12 made the structured error handler take a const pointer. */
+#if LIBXML_VERSION >= 21200
+#define XML_ERR_CONST const
+#else
+#define XML_ERR_CONST
+#endif
+
+/* Containers: a block row's `self`, and the `parent` of the rows inside it. */
+enum node {
+	N_LEAF = 0,
+	N_DOC,
+	N_CONF,
+	N_REPOLIST,
+	N_REPO,
+	N_COMMON,
+	N_LOGGING,
+	N_SYSLOG,
+	N_ENF,
+	N_PRIV, /* Enforcer/Privileges and Signer/Privileges */
+	N_DATASTORE,
+	N_MYSQL,
+	N_SIGNER,
+	N_LISTENER,
+	N_IFACE,
+	N_CLUSTER,
+	N_TLS,
+	N_CSVC, /* Cluster/Keystore, Cluster/Enforcer, Cluster/Signer */
+};
+
+enum kind {
+	K_BLOCK,    /* container: children use base + off as their base (base when NO_FIELD) */
+	K_REPO,     /* Repository: appends a conf_repository to the ods_conf base */
+	K_REJECT,   /* known but refused; note says what to do */
+	K_STR,      /* char *, length within min..max (max 0: TEXT_MAX) */
+	K_PATH,     /* char *, a file name, not empty */
+	K_FACILITY, /* char *, a syslog facility name */
+	K_INT,      /* int within min..max */
+	K_I64,      /* int64_t within min..max */
+	K_SIZE,     /* size_t within min..max */
+	K_DUR_S,    /* duration as int64_t seconds within min..max seconds */
+	K_DUR_MS,   /* duration as int milliseconds within min..max seconds */
+	K_FLAG,     /* empty element, sets a bool */
+	K_HOSTPORT, /* char *, "host:port" or "[v6]:port" */
+	K_LISTEN,   /* appends a conf_listen (URL, @role, @ca) to the conf_service base */
+	K_ENDPOINT, /* appends a URL to the conf_service base's endpoints */
+};
+
+#define F_REPEAT 1u   /* may appear more than once */
+#define F_REQUIRED 2u /* the parent is incomplete without it */
+#define F_WARN 4u     /* accepted and ignored; note goes into conf->warnings */
+#define F_RAW 8u      /* value kept as written, surrounding white space included */
+
+struct elem {
+	enum node parent;
+	const char *name;
+	enum kind kind;
+	enum node self; /* blocks: what their children name as parent */
+	unsigned flags;
+	size_t off;        /* field in the current base; NO_FIELD: checked, not stored */
+	int64_t min, max;  /* numbers: range; durations: range in seconds; strings: length */
+	const char *def;   /* default as written in conf.xml, checked like input; NULL: zero */
+	const char *attrs; /* allowed attributes, space-separated */
+	const char *note;  /* F_WARN: why it is ignored; K_REJECT: the error */
+};
+
+/* clang-format off */
+#define CONF(m) offsetof(struct ods_conf, m)
+#define REPO(m) offsetof(struct conf_repository, m)
+#define SVC(m) offsetof(struct conf_service, m)
+
+#define BLOCK(p, n, s, fl, o) \
+	{ .parent = p, .name = n, .kind = K_BLOCK, .self = s, .flags = fl, .off = o }
+#define IGNORED(p, n, s, why) \
+	{ .parent = p, .name = n, .kind = K_BLOCK, .self = s, .flags = F_WARN, .off = NO_FIELD, \
+	  .note = why }
+#define LEAF(p, n, k, fl, o, lo, hi, d) \
+	{ .parent = p, .name = n, .kind = k, .flags = fl, .off = o, .min = lo, .max = hi, .def = d }
+#define STR(p, n, fl, o, lo, hi, d) LEAF(p, n, K_STR, fl, o, lo, hi, d)
+#define PATH(p, n, fl, o, d) LEAF(p, n, K_PATH, fl, o, 1, 0, d)
+#define FLAG(p, n, o) LEAF(p, n, K_FLAG, 0, o, 0, 0, NULL)
+#define DUR(p, n, k, o, lo, hi, d) LEAF(p, n, k, 0, o, lo, hi, d)
+#define NUM(p, n, k, o, lo, hi, d) LEAF(p, n, k, 0, o, lo, hi, d)
+
+#define WHY_PRIV "the daemons do not change user, group or root directory; start them as the " \
+	"intended user instead"
+#define WHY_DATASTORE "the cluster keeps its state in PostgreSQL, set <Database> in <Cluster>"
+#define WHY_LISTENER "the DNS adapter listener is not used yet"
+
+/* Every element we read. Row 0 must be the root; otherwise order only matters for the list of
+ * expected elements in messages. */
+static const struct elem elems[] = {
+	BLOCK(N_DOC, "Configuration", N_CONF, 0, NO_FIELD),
+	BLOCK(N_CONF, "RepositoryList", N_REPOLIST, 0, NO_FIELD),
+	BLOCK(N_CONF, "Common", N_COMMON, 0, NO_FIELD),
+	BLOCK(N_CONF, "Enforcer", N_ENF, 0, NO_FIELD),
+	BLOCK(N_CONF, "Signer", N_SIGNER, 0, NO_FIELD),
+	BLOCK(N_CONF, "Cluster", N_CLUSTER, 0, NO_FIELD),
+
+	{ .parent = N_REPOLIST, .name = "Repository", .kind = K_REPO, .self = N_REPO,
+	  .flags = F_REPEAT, .off = NO_FIELD, .attrs = "name" },
+	PATH(N_REPO, "Module", F_REQUIRED, REPO(module), NULL),
+	STR(N_REPO, "TokenLabel", F_REQUIRED, REPO(token_label), 1, 32, NULL),
+	STR(N_REPO, "PIN", F_RAW, REPO(pin), 0, 255, NULL),
+	NUM(N_REPO, "Capacity", K_I64, REPO(capacity), 0, INT64_MAX, NULL),
+	FLAG(N_REPO, "RequireBackup", REPO(require_backup)),
+	FLAG(N_REPO, "SkipPublicKey", REPO(skip_public_key)),
+	FLAG(N_REPO, "AllowExtraction", REPO(allow_extraction)),
+
+	BLOCK(N_COMMON, "Logging", N_LOGGING, 0, NO_FIELD),
+	NUM(N_LOGGING, "Verbosity", K_INT, CONF(verbosity), 0, 255, "3"),
+	BLOCK(N_LOGGING, "Syslog", N_SYSLOG, 0, NO_FIELD),
+	LEAF(N_SYSLOG, "Facility", K_FACILITY, F_REQUIRED, CONF(syslog_facility), 0, 0, NULL),
+	PATH(N_COMMON, "PolicyFile", 0, CONF(policy_file), "/etc/opendnssec/kasp.xml"),
+	PATH(N_COMMON, "ZoneListFile", 0, CONF(zonelist_file), "/etc/opendnssec/zonelist.xml"),
+
+	IGNORED(N_ENF, "Privileges", N_PRIV, WHY_PRIV),
+	IGNORED(N_ENF, "Datastore", N_DATASTORE, WHY_DATASTORE),
+	PATH(N_ENF, "WorkingDirectory", 0, CONF(enforcer.working_dir),
+	     "/var/lib/opendnssec/enforcer"),
+	PATH(N_ENF, "PidFile", 0, CONF(enforcer.pid_file), "/var/run/opendnssec/enforcerd.pid"),
+	PATH(N_ENF, "SocketFile", 0, CONF(enforcer.socket_file),
+	     "/var/run/opendnssec/enforcer.sock"),
+	FLAG(N_ENF, "ManualKeyGeneration", CONF(enforcer.manual_keygen)),
+	DUR(N_ENF, "AutomaticKeyGenerationPeriod", K_DUR_S,
+	    CONF(enforcer.automatic_keygen_period_s), 1, INT64_MAX, "P1Y"),
+	DUR(N_ENF, "RolloverNotification", K_DUR_S, CONF(enforcer.rollover_notification_s), 0,
+	    INT64_MAX, NULL),
+	STR(N_ENF, "DelegationSignerSubmitCommand", 0, CONF(enforcer.ds_submit_cmd), 1, 0, NULL),
+	STR(N_ENF, "DelegationSignerRetractCommand", 0, CONF(enforcer.ds_retract_cmd), 1, 0, NULL),
+	NUM(N_ENF, "WorkerThreads", K_INT, CONF(enforcer.worker_threads), 1, 1024, "4"),
+	{ .parent = N_ENF, .name = "Interval", .kind = K_REJECT,
+	  .note = "not supported since OpenDNSSEC 2.0, remove it" },
+
+	STR(N_PRIV, "User", 0, NO_FIELD, 1, 0, NULL),
+	STR(N_PRIV, "Group", 0, NO_FIELD, 1, 0, NULL),
+	PATH(N_PRIV, "Directory", 0, NO_FIELD, NULL),
+	PATH(N_DATASTORE, "SQLite", 0, NO_FIELD, NULL),
+	BLOCK(N_DATASTORE, "MySQL", N_MYSQL, 0, NO_FIELD),
+	{ .parent = N_MYSQL, .name = "Host", .kind = K_STR, .off = NO_FIELD, .min = 1,
+	  .attrs = "Port" },
+	STR(N_MYSQL, "Database", 0, NO_FIELD, 1, 0, NULL),
+	STR(N_MYSQL, "Username", 0, NO_FIELD, 0, 0, NULL),
+	STR(N_MYSQL, "Password", F_RAW, NO_FIELD, 0, 0, NULL),
+
+	IGNORED(N_SIGNER, "Privileges", N_PRIV, WHY_PRIV),
+	PATH(N_SIGNER, "WorkingDirectory", 0, CONF(signer.working_dir),
+	     "/var/lib/opendnssec/signer"),
+	PATH(N_SIGNER, "PidFile", 0, CONF(signer.pid_file), "/var/run/opendnssec/signerd.pid"),
+	PATH(N_SIGNER, "SocketFile", 0, CONF(signer.socket_file),
+	     "/var/run/opendnssec/engine.sock"),
+	NUM(N_SIGNER, "WorkerThreads", K_INT, CONF(signer.worker_threads), 1, 1024, "4"),
+	/* no default here: it follows WorkerThreads, see finish() */
+	NUM(N_SIGNER, "SignerThreads", K_INT, CONF(signer.signer_threads), 1, 1024, NULL),
+	IGNORED(N_SIGNER, "Listener", N_LISTENER, WHY_LISTENER),
+	STR(N_SIGNER, "NotifyCommand", 0, CONF(signer.notify_cmd), 1, 0, NULL),
+	BLOCK(N_LISTENER, "Interface", N_IFACE, F_REPEAT, NO_FIELD),
+	STR(N_IFACE, "Address", 0, NO_FIELD, 1, 0, NULL),
+	NUM(N_IFACE, "Port", K_INT, NO_FIELD, 1, 65535, NULL),
+
+	STR(N_CLUSTER, "Database", 0, CONF(cluster.database), 0, 0, ""),
+	FLAG(N_CLUSTER, "Testing", CONF(cluster.testing)),
+	NUM(N_CLUSTER, "MaxMessageSize", K_SIZE, CONF(cluster.max_message_bytes), 4096, 1073741824,
+	    "16777216"),
+	DUR(N_CLUSTER, "ShutdownGrace", K_DUR_MS, CONF(cluster.grace_ms), 0, 3600, "PT5S"),
+	BLOCK(N_CLUSTER, "TLS", N_TLS, 0, NO_FIELD),
+	PATH(N_TLS, "Certificate", F_REQUIRED, CONF(cluster.tls.cert_file), NULL),
+	PATH(N_TLS, "PrivateKey", F_REQUIRED, CONF(cluster.tls.key_file), NULL),
+	PATH(N_TLS, "CA", 0, CONF(cluster.tls.ca_file), NULL),
+	BLOCK(N_CLUSTER, "Keystore", N_CSVC, 0, CONF(cluster.svc[CONF_SVC_KEYSTORE])),
+	BLOCK(N_CLUSTER, "Enforcer", N_CSVC, 0, CONF(cluster.svc[CONF_SVC_ENFORCER])),
+	BLOCK(N_CLUSTER, "Signer", N_CSVC, 0, CONF(cluster.svc[CONF_SVC_SIGNER])),
+	{ .parent = N_CSVC, .name = "Listen", .kind = K_LISTEN, .flags = F_REPEAT,
+	  .off = SVC(listen), .attrs = "role ca" },
+	LEAF(N_CSVC, "Endpoint", K_ENDPOINT, F_REPEAT, SVC(endpoints), 0, 0, NULL),
+	LEAF(N_CSVC, "Metrics", K_HOSTPORT, 0, SVC(metrics), 0, 0, NULL),
+	NUM(N_CSVC, "Workers", K_INT, SVC(workers), 1, 256, "8"),
+};
+
+/* clang-format on */
+
+#define N_ELEMS (sizeof(elems) / sizeof(elems[0]))
+
+/* One element being read, for messages: "<name> in <parent>". line 0 = a built-in default. */
+struct site {
+	long line;
+	const char *name;
+	const char *parent; /* NULL for the root */
+};
+
+/* A tls+tcp URL seen during the walk; checked once Cluster/TLS has surely been read. */
+struct tls_use {
+	struct site site;
+	const char *url; /* owned by the conf */
+	bool listen;
+	bool has_ca; /* Listen@ca given */
+};
+
+struct parse {
+	const char *name; /* for messages: the path as given */
+	struct ods_conf *c;
+	struct diag *d;
+	struct tls_use *tls;
+	size_t n_tls;
+	bool xml_failed; /* first libxml2 error, kept by xml_keep() */
+	long xml_line;
+	char xml_msg[200];
+};
+
+static ods_err walk(struct parse *p, xmlNode *n, const struct site *ns, const struct elem *er,
+                    char *base);
+
+static ods_err
+oom(struct parse *p)
+{
+	return diag_fail(p->d, ODS_ENOMEM, p->name, "out of memory");
+}
+
+static ods_err fail(struct parse *p, const struct site *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static ods_err
+fail(struct parse *p, const struct site *s, const char *fmt, ...)
+{
+	char where[DIAG_WHERE_MAX], what[DIAG_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (s->line > 0)
+		snprintf(where, sizeof(where), "%s:%ld", p->name, s->line);
+	else
+		snprintf(where, sizeof(where), "%s", p->name);
+	/* A default that fails its own check is our bug, not the user's. */
+	return diag_fail(p->d, s->line > 0 ? ODS_EINVAL : ODS_EINTERNAL, where, "<%s>%s%s%s: %s",
+	                 s->name, s->parent ? " in <" : "", s->parent ? s->parent : "",
+	                 s->parent ? ">" : "", what);
+}
+
+static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+str_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	s = malloc((size_t)n + 1);
+	if (s == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* The array arr of n elements of size sz, reallocated with a zeroed slot n at the end; NULL
+ * (arr untouched) when out of memory. The caller stores the result and counts the slot. */
+static void *
+grow(void *arr, size_t n, size_t sz)
+{
+	char *grown = realloc(arr, (n + 1) * sz);
+
+	if (grown != NULL)
+		memset(grown + n * sz, 0, sz);
+	return grown;
+}
+
+static ods_err
+put_str(struct parse *p, char **dst, const char *v)
+{
+	char *copy = strdup(v);
+
+	if (copy == NULL)
+		return oom(p);
+	free(*dst);
+	*dst = copy;
+	return ODS_OK;
+}
+
+static const struct elem *
+elem_find(enum node parent, const char *name)
+{
+	for (size_t i = 0; i < N_ELEMS; i++)
+		if (elems[i].parent == parent && strcmp(elems[i].name, name) == 0)
+			return &elems[i];
+	return NULL;
+}
+
+static bool
+is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+static bool
+is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* A whole decimal number: digits only, no sign, no spaces, no overflow. */
+static bool
+parse_whole(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+
+	if (!is_digit(*s))
+		return false;
+	for (; is_digit(*s); s++) {
+		if (v > (INT64_MAX - (*s - '0')) / 10)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	if (*s != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Concatenate the text and CDATA nodes of a child list (an element's or an attribute's).
+ * Entity references are refused rather than expanded. Trimmed unless raw. */
+static ods_err
+collect_text(struct parse *p, const struct site *s, const xmlNode *first, bool raw, char **out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	for (const xmlNode *t = first; t != NULL; t = t->next) {
+		size_t add;
+		char *grown;
+
+		if (t->type == XML_COMMENT_NODE || t->type == XML_PI_NODE)
+			continue;
+		if (t->type == XML_ELEMENT_NODE) {
+			free(buf);
+			return fail(p, s, "takes a value, not the element <%s>",
+			            (const char *)t->name);
+		}
+		if (t->type != XML_TEXT_NODE && t->type != XML_CDATA_SECTION_NODE) {
+			free(buf);
+			return fail(p, s, "entity references are not supported");
+		}
+		add = t->content ? strlen((const char *)t->content) : 0;
+		if (len + add > TEXT_MAX) {
+			free(buf);
+			return fail(p, s, "value is longer than %d bytes", TEXT_MAX);
+		}
+		grown = realloc(buf, len + add + 1);
+		if (grown == NULL) {
+			free(buf);
+			return oom(p);
+		}
+		buf = grown;
+		memcpy(buf + len, t->content, add);
+		len += add;
+		buf[len] = '\0';
+	}
+	if (buf == NULL)
+		buf = strdup("");
+	if (buf == NULL)
+		return oom(p);
+	if (!raw) {
+		size_t start = 0;
+
+		while (len > 0 && is_space(buf[len - 1]))
+			buf[--len] = '\0';
+		while (is_space(buf[start]))
+			start++;
+		memmove(buf, buf + start, len - start + 1);
+	}
+	*out = buf;
+	return ODS_OK;
+}
+
+/* Attribute `name` of k, trimmed, into *out (NULL when absent). */
+static ods_err
+attr_get(struct parse *p, const xmlNode *k, const struct site *s, const char *name, char **out)
+{
+	ods_err rc;
+	char *v;
+
+	for (const xmlAttr *a = k->properties; a != NULL; a = a->next) {
+		if (strcmp((const char *)a->name, name) != 0)
+			continue;
+		rc = collect_text(p, s, a->children, false, &v);
+		if (rc != ODS_OK)
+			return rc;
+		if (v[0] == '\0') {
+			free(v);
+			return fail(p, s, "attribute %s is empty", name);
+		}
+		*out = v;
+		return ODS_OK;
+	}
+	*out = NULL;
+	return ODS_OK;
+}
+
+static bool
+word_in(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+
+	while (list != NULL && *list != '\0') {
+		size_t len = strcspn(list, " ");
+
+		if (len == n && strncmp(list, w, n) == 0)
+			return true;
+		list += len;
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
+static ods_err
+check_attrs(struct parse *p, const xmlNode *k, const struct site *s, const struct elem *e)
+{
+	/* Namespaced attributes (xsi:schemaLocation and the like) are not ours to judge. */
+	for (const xmlAttr *a = k->properties; a != NULL; a = a->next)
+		if (a->ns == NULL && !word_in(e->attrs, (const char *)a->name))
+			return fail(p, s, "unknown attribute '%s'", (const char *)a->name);
+	return ODS_OK;
+}
+
+/* NULL when s is host:port (name, IPv4 or [IPv6], port 1..65535), else what is wrong. */
+static const char *
+hostport_check(const char *s)
+{
+	const char *port, *q;
+	int64_t v;
+
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close == s + 1)
+			return "has an unterminated or empty [IPv6] address";
+		for (q = s + 1; q < close; q++)
+			if (!is_digit(*q) && !strchr("abcdefABCDEF:.", *q))
+				return "has a bad character in its [IPv6] address";
+		if (close[1] != ':')
+			return "lacks a :port";
+		port = close + 2;
+	} else {
+		const char *colon = strrchr(s, ':');
+
+		if (colon == NULL)
+			return "lacks a :port";
+		if (colon == s)
+			return "lacks a host";
+		for (q = s; q < colon; q++) {
+			if (*q == ':')
+				return "has an IPv6 address without [brackets]";
+			if (!is_digit(*q) && !strchr("-._", *q) &&
+			    !((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z'))
+				return "has a bad character in its host name";
+		}
+		port = colon + 1;
+	}
+	if (!parse_whole(port, &v) || v < 1 || v > 65535)
+		return "has no valid port (1..65535)";
+	return NULL;
+}
+
+static bool
+has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* NULL when u is an RPC URL we support, else what is wrong. */
+static const char *
+url_check(const char *u)
+{
+	if (has_prefix(u, "ipc://"))
+		return u[6] != '\0' ? NULL : "has no socket path after ipc://";
+	if (has_prefix(u, "tcp://"))
+		return hostport_check(u + 6);
+	if (has_prefix(u, "tls+tcp://"))
+		return hostport_check(u + 10);
+	return "is not an ipc://path, tcp://host:port or tls+tcp://host:port URL";
+}
+
+static ods_err
+add_warning(struct parse *p, const struct site *s, const char *why)
+{
+	char *w = str_printf("%s:%ld: <%s> in <%s> ignored: %s", p->name, s->line, s->name,
+	                     s->parent ? s->parent : "", why);
+	char **all = w ? grow(p->c->warnings, p->c->n_warnings, sizeof(*all)) : NULL;
+
+	if (all == NULL) {
+		free(w);
+		return oom(p);
+	}
+	p->c->warnings = all;
+	all[p->c->n_warnings++] = w;
+	return ODS_OK;
+}
+
+/* Listen and Endpoint: append the URL to the service; remember tls+tcp for finish(). */
+static ods_err
+add_url(struct parse *p, const struct site *s, const struct elem *e, struct conf_service *svc,
+        const char *url, const xmlNode *k)
+{
+	char *copy = NULL, *role = NULL, *ca = NULL;
+	struct tls_use *uses;
+	bool used = false;
+	ods_err rc = ODS_ENOMEM;
+
+	if (e->kind == K_LISTEN && k != NULL) {
+		rc = attr_get(p, k, s, "role", &role);
+		if (rc == ODS_OK)
+			rc = attr_get(p, k, s, "ca", &ca);
+		if (rc != ODS_OK)
+			goto out;
+		rc = ODS_ENOMEM;
+	}
+	copy = strdup(url);
+	if (copy == NULL)
+		goto out;
+	if (has_prefix(url, "tls+tcp://")) {
+		uses = grow(p->tls, p->n_tls, sizeof(*uses));
+		if (uses == NULL)
+			goto out;
+		p->tls = uses;
+		uses[p->n_tls++] = (struct tls_use){*s, copy, e->kind == K_LISTEN, ca != NULL};
+		used = true;
+	}
+	if (e->kind == K_LISTEN) {
+		struct conf_listen *l = grow(svc->listen, svc->n_listen, sizeof(*l));
+
+		if (l == NULL)
+			goto out;
+		svc->listen = l;
+		l[svc->n_listen++] = (struct conf_listen){copy, role, ca};
+	} else {
+		char **eps = grow(svc->endpoints, svc->n_endpoints, sizeof(*eps));
+
+		if (eps == NULL)
+			goto out;
+		svc->endpoints = eps;
+		eps[svc->n_endpoints++] = copy;
+	}
+	return ODS_OK;
+out:
+	if (used)
+		p->n_tls--;
+	free(copy);
+	free(role);
+	free(ca);
+	return rc == ODS_ENOMEM ? oom(p) : rc;
+}
+
+/* Check value v of leaf e against its kind and range; numbers and durations go to *num. */
+static ods_err
+check_value(struct parse *p, const struct site *s, const struct elem *e, const char *v,
+            int64_t *num)
+{
+	int64_t lo = e->min, hi = e->max ? e->max : TEXT_MAX;
+	size_t len = strlen(v);
+	const char *why = NULL;
+	char a[32], b[32];
+
+	switch (e->kind) {
+	case K_STR:
+	case K_PATH:
+		if (len == 0 && lo > 0)
+			return fail(p, s, "is empty");
+		if ((int64_t)len < lo || (int64_t)len > hi)
+			return fail(p, s, "'%s' is not %" PRId64 " to %" PRId64 " bytes long", v,
+			            lo, hi);
+		return ODS_OK;
+	case K_FACILITY:
+		if (log_facility_value(v) < 0)
+			return fail(p, s,
+			            "'%s' is not a syslog facility (kern, user, mail, daemon, "
+			            "auth, ..., local0 to local7)",
+			            v);
+		return ODS_OK;
+	case K_INT:
+	case K_I64:
+	case K_SIZE:
+		if (!parse_whole(v, num))
+			return fail(p, s, "'%s' is not a whole number", v);
+		if (*num < lo || *num > hi)
+			return fail(p, s, "%s is out of range %" PRId64 "..%" PRId64, v, lo, hi);
+		return ODS_OK;
+	case K_DUR_S:
+	case K_DUR_MS:
+		if (duration_parse(v, num) != ODS_OK)
+			return fail(p, s,
+			            "'%s' is not a duration such as PT3600S, P1D or P1Y2M3DT4H", v);
+		duration_format(lo, a, sizeof(a));
+		duration_format(hi, b, sizeof(b));
+		if (*num < lo && hi == INT64_MAX)
+			return fail(p, s, "%s is shorter than %s", v, a);
+		if (*num < lo || *num > hi)
+			return fail(p, s, "%s is out of range %s..%s", v, a, b);
+		return ODS_OK;
+	case K_FLAG:
+		if (len != 0)
+			return fail(p, s, "takes no value, but '%s' was given; write <%s/>", v,
+			            e->name);
+		return ODS_OK;
+	case K_HOSTPORT:
+		why = hostport_check(v);
+		break;
+	case K_LISTEN:
+	case K_ENDPOINT:
+		why = url_check(v);
+		break;
+	default:
+		return fail(p, s, "internal error: not a leaf");
+	}
+	return why ? fail(p, s, "'%s' %s", v, why) : ODS_OK;
+}
+
+/* Check value v of leaf e and store it at base + e->off. k is the element (NULL for a
+ * default), needed for the attributes of Listen. */
+static ods_err
+leaf(struct parse *p, const struct site *s, const struct elem *e, char *base, const char *v,
+     const xmlNode *k)
+{
+	void *dst = e->off == NO_FIELD ? NULL : base + e->off;
+	int64_t num = 0;
+	ods_err rc = check_value(p, s, e, v, &num);
+
+	if (rc != ODS_OK)
+		return rc;
+	if (e->kind == K_LISTEN || e->kind == K_ENDPOINT)
+		return add_url(p, s, e, (struct conf_service *)base, v, k);
+	if (dst == NULL)
+		return ODS_OK;
+	switch (e->kind) {
+	case K_INT:
+		*(int *)dst = (int)num;
+		break;
+	case K_I64:
+	case K_DUR_S:
+		*(int64_t *)dst = num;
+		break;
+	case K_SIZE:
+		*(size_t *)dst = (size_t)num;
+		break;
+	case K_DUR_MS:
+		*(int *)dst = (int)(num * 1000);
+		break;
+	case K_FLAG:
+		*(bool *)dst = true;
+		break;
+	default:
+		return put_str(p, dst, v);
+	}
+	return ODS_OK;
+}
+
+/* Fill in the defaults of row e (recursively for a block that was not in the file). */
+static ods_err
+apply_default(struct parse *p, const struct elem *e, char *base)
+{
+	struct site s = {0, e->name, NULL};
+	ods_err rc = ODS_OK;
+
+	if (e->kind == K_BLOCK) {
+		char *inner = e->off == NO_FIELD ? base : base + e->off;
+
+		if (e->flags & (F_WARN | F_REPEAT))
+			return ODS_OK;
+		for (size_t i = 0; i < N_ELEMS && rc == ODS_OK; i++)
+			if (elems[i].parent == e->self)
+				rc = apply_default(p, &elems[i], inner);
+		return rc;
+	}
+	if (e->def == NULL)
+		return ODS_OK;
+	return leaf(p, &s, e, base, e->def, NULL);
+}
+
+static ods_err
+add_repository(struct parse *p, xmlNode *k, const struct site *s, const struct elem *e,
+               struct ods_conf *c)
+{
+	struct conf_repository *r;
+	struct site rs = *s;
+	char label[96];
+	char *name;
+	ods_err rc;
+
+	rc = attr_get(p, k, s, "name", &name);
+	if (rc != ODS_OK)
+		return rc;
+	if (name == NULL)
+		return fail(p, s, "the name attribute is required");
+	for (size_t i = 0; i < c->n_repos; i++) {
+		if (strcmp(c->repos[i].name, name) == 0) {
+			rc = fail(p, s, "name '%s' is already used on line %d", name,
+			          c->repos[i].line);
+			free(name);
+			return rc;
+		}
+	}
+	r = grow(c->repos, c->n_repos, sizeof(*r));
+	if (r == NULL) {
+		free(name);
+		return oom(p);
+	}
+	c->repos = r;
+	r = &r[c->n_repos++];
+	r->name = name;
+	r->line = (int)s->line;
+	snprintf(label, sizeof(label), "Repository name=\"%s\"", name);
+	rs.name = label; /* children say "<Module> in <Repository name="SoftHSM">" */
+	return walk(p, k, &rs, e, (char *)r);
+}
+
+static ods_err
+unknown(struct parse *p, const struct site *s, const struct elem *er)
+{
+	char list[260] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < N_ELEMS; i++) {
+		const struct elem *e = &elems[i];
+
+		if (e->parent != er->self || e->kind == K_REJECT)
+			continue;
+		if (strcasecmp(e->name, s->name) == 0)
+			return fail(p, s, "unknown element, did you mean <%s>?", e->name);
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+			                         used ? ", " : "", e->name);
+	}
+	if (used == 0)
+		return fail(p, s, "unknown element (<%s> has no child elements)", er->name);
+	return fail(p, s, "unknown element (expected %s)", list);
+}
+
+/* One child element k of a container, described by row e. */
+static ods_err
+element(struct parse *p, xmlNode *k, const struct site *s, const struct elem *e, char *base)
+{
+	ods_err rc;
+	char *text;
+
+	rc = check_attrs(p, k, s, e);
+	if (rc != ODS_OK)
+		return rc;
+	switch (e->kind) {
+	case K_BLOCK:
+		if (e->flags & F_WARN) {
+			rc = add_warning(p, s, e->note);
+			if (rc != ODS_OK)
+				return rc;
+		}
+		return walk(p, k, s, e, e->off == NO_FIELD ? base : base + e->off);
+	case K_REPO:
+		return add_repository(p, k, s, e, (struct ods_conf *)base);
+	case K_REJECT:
+		return fail(p, s, "%s", e->note);
+	default:
+		rc = collect_text(p, s, k->children, (e->flags & F_RAW) != 0, &text);
+		if (rc != ODS_OK)
+			return rc;
+		rc = leaf(p, s, e, base, text, k);
+		free(text);
+		return rc;
+	}
+}
+
+/* Walk the children of container n (row er, site ns), then default what was not there. */
+static ods_err
+walk(struct parse *p, xmlNode *n, const struct site *ns, const struct elem *er, char *base)
+{
+	long seen[N_ELEMS] = {0}; /* line of the first occurrence of each row */
+	ods_err rc;
+
+	for (xmlNode *k = n->children; k != NULL; k = k->next) {
+		struct site s = {xmlGetLineNo(k), (const char *)k->name, ns->name};
+		const struct elem *e;
+		const xmlChar *t;
+
+		if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
+			for (t = k->content; t != NULL && is_space((char)*t); t++)
+				;
+			/* Reported at the container: libxml2 dates a text node by where it ends. */
+			if (t != NULL && *t != '\0')
+				return fail(p, ns, "unexpected text '%.40s'", (const char *)t);
+			continue;
+		}
+		if (k->type == XML_ENTITY_REF_NODE)
+			return fail(p, ns, "entity references are not supported");
+		if (k->type != XML_ELEMENT_NODE)
+			continue; /* comments, processing instructions */
+		e = elem_find(er->self, s.name);
+		if (e == NULL)
+			return unknown(p, &s, er);
+		if (seen[e - elems] != 0 && !(e->flags & F_REPEAT))
+			return fail(p, &s, "given twice (first on line %ld)", seen[e - elems]);
+		if (seen[e - elems] == 0)
+			seen[e - elems] = s.line > 0 ? s.line : 1;
+		rc = element(p, k, &s, e, base);
+		if (rc != ODS_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < N_ELEMS; i++) {
+		if (elems[i].parent != er->self || seen[i] != 0)
+			continue;
+		if (elems[i].flags & F_REQUIRED)
+			return fail(p, ns, "missing <%s>", elems[i].name);
+		rc = apply_default(p, &elems[i], base);
+		if (rc != ODS_OK)
+			return rc;
+	}
+	return ODS_OK;
+}
+
+/* "tcp://0.0.0.0:1" -> "tcp://127.0.0.1:1": where a client on this host dials a listener. */
+static char *
+local_url(const char *url)
+{
+	const char *host = strstr(url, "://");
+	int pre;
+
+	if (host == NULL)
+		return strdup(url);
+	host += 3;
+	pre = (int)(host - url);
+	if (has_prefix(host, "0.0.0.0:"))
+		return str_printf("%.*s127.0.0.1%s", pre, url, host + 7);
+	if (has_prefix(host, "[::]:"))
+		return str_printf("%.*s[::1]%s", pre, url, host + 4);
+	return strdup(url);
+}
+
+/* Defaults that depend on other values, and the checks that need the whole file. */
+static ods_err
+finish(struct parse *p)
+{
+	struct ods_conf *c = p->c;
+	const struct conf_tls *tls = &c->cluster.tls;
+
+	if (c->signer.signer_threads == 0)
+		c->signer.signer_threads = c->signer.worker_threads;
+	for (int i = 0; i < CONF_SVC_COUNT; i++) {
+		struct conf_service *svc = &c->cluster.svc[i];
+		size_t n_given = svc->n_endpoints;
+		struct conf_listen *l;
+		char **ep;
+
+		if (svc->n_listen == 0) {
+			l = grow(svc->listen, 0, sizeof(*l));
+			if (l == NULL)
+				return oom(p);
+			svc->listen = l;
+			svc->n_listen = 1;
+			if (i == CONF_SVC_KEYSTORE)
+				l->url = strdup("ipc:///var/run/opendnssec/keystore.sock");
+			else
+				l->url = str_printf("ipc://%s", i == CONF_SVC_ENFORCER
+				                                    ? c->enforcer.socket_file
+				                                    : c->signer.socket_file);
+			if (l->url == NULL)
+				return oom(p);
+		}
+		for (size_t j = 0; n_given == 0 && j < svc->n_listen; j++) {
+			char *url = local_url(svc->listen[j].url);
+
+			ep = url ? grow(svc->endpoints, svc->n_endpoints, sizeof(*ep)) : NULL;
+			if (ep == NULL) {
+				free(url);
+				return oom(p);
+			}
+			svc->endpoints = ep;
+			ep[svc->n_endpoints++] = url;
+		}
+	}
+	for (size_t i = 0; i < p->n_tls; i++) {
+		const struct tls_use *u = &p->tls[i];
+
+		if (tls->cert_file == NULL || tls->key_file == NULL)
+			return fail(p, &u->site, "'%s' needs <Certificate> and <PrivateKey> in %s",
+			            u->url, "<Cluster><TLS>");
+		if (tls->ca_file == NULL && !u->has_ca)
+			return fail(p, &u->site, "'%s' needs a CA: set <CA> in <Cluster><TLS>%s",
+			            u->url, u->listen ? " or the ca attribute" : "");
+	}
+	return ODS_OK;
+}
+
+/* Keep the first libxml2 error; later ones are usually consequences of it. */
+static void
+xml_keep(struct parse *p, XML_ERR_CONST xmlError *err)
+{
+	const char *m = err->message ? err->message : "malformed XML";
+	size_t n = 0;
+
+	if (p == NULL || p->xml_failed || err->level < XML_ERR_ERROR)
+		return;
+	p->xml_failed = true;
+	p->xml_line = err->line;
+	if (p->xml_line <= 0)
+		p->xml_line = 1; /* encoding errors come without a line */
+	/* One line for the diag: runs of white space (libxml2 embeds newlines) become a space. */
+	for (; *m != '\0' && n + 1 < sizeof(p->xml_msg); m++) {
+		if (!is_space(*m))
+			p->xml_msg[n++] = *m;
+		else if (n > 0 && p->xml_msg[n - 1] != ' ')
+			p->xml_msg[n++] = ' ';
+	}
+	while (n > 0 && p->xml_msg[n - 1] == ' ')
+		n--;
+	p->xml_msg[n] = '\0';
+}
+
+/* Parser errors: libxml2 passes the parser context, which carries our state. */
+static void
+xml_error_ctxt(void *ctxt, XML_ERR_CONST xmlError *err)
+{
+	xml_keep(((xmlParserCtxtPtr)ctxt)->_private, err);
+}
+
+/* Errors raised without a parser context (character encoding conversion) go to the
+ * thread's handler, which would print them to stderr unless we catch them here. */
+static void
+xml_error_thread(void *p, XML_ERR_CONST xmlError *err)
+{
+	xml_keep(p, err);
+}
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void
+xml_init(void)
+{
+	xmlInitParser(); /* libxml2 asks for this once before threads use it */
+}
+
+static ods_err
+parse_doc(struct parse *p, const char *xml, size_t len)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDoc *doc;
+	xmlNode *root;
+	const struct elem *er = &elems[0]; /* the table starts with the root */
+	struct site rs = {0, er->name, NULL};
+	char where[DIAG_WHERE_MAX];
+	ods_err rc;
+
+	if (len > INT_MAX)
+		return diag_fail(p->d, ODS_EINVAL, p->name, "file is too large");
+	pthread_once(&xml_once, xml_init);
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL)
+		return oom(p);
+	ctxt->_private = p;
+	ctxt->sax->serror = xml_error_ctxt;
+	/* libxml2 keeps this handler per thread, so concurrent loads do not meet here. */
+	xmlSetStructuredErrorFunc(p, xml_error_thread);
+	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
+	                        XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (p->xml_failed || doc == NULL || !ctxt->wellFormed) {
+		snprintf(where, sizeof(where), "%s:%ld", p->name, p->xml_failed ? p->xml_line : 1L);
+		rc = diag_fail(p->d, ODS_EINVAL, where, "XML syntax error: %s",
+		               p->xml_failed ? p->xml_msg : "not well-formed");
+		goto out;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || strcmp((const char *)root->name, er->name) != 0) {
+		struct site s = {root ? xmlGetLineNo(root) : 1,
+		                 root ? (const char *)root->name : "", NULL};
+
+		rc = fail(p, &s, "the root element must be <Configuration>");
+		goto out;
+	}
+	rs.line = xmlGetLineNo(root);
+	rc = check_attrs(p, root, &rs, er);
+	if (rc == ODS_OK)
+		rc = walk(p, root, &rs, er, (char *)p->c);
+	if (rc == ODS_OK)
+		rc = finish(p); /* before xmlFreeDoc: the tls_use sites point into the tree */
+out:
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return rc;
+}
+
+ods_err
+conf_load_mem(const char *name, const char *xml, size_t len, struct ods_conf **out, struct diag *d)
+{
+	struct parse p = {.name = name ? name : "conf.xml", .d = d};
+	ods_err rc;
+
+	if (xml == NULL || out == NULL)
+		return diag_fail(d, ODS_EINVAL, p.name, "no configuration text given");
+	p.c = calloc(1, sizeof(*p.c));
+	if (p.c == NULL)
+		return oom(&p);
+	p.c->path = strdup(p.name);
+	rc = p.c->path ? parse_doc(&p, xml, len) : oom(&p);
+	free(p.tls);
+	if (rc != ODS_OK) {
+		conf_free(p.c);
+		return rc;
+	}
+	*out = p.c;
+	return ODS_OK;
+}
+
+ods_err
+conf_load(const char *path, struct ods_conf **out, struct diag *d)
+{
+	char *buf = NULL, *grown, err[128];
+	size_t len = 0, cap = 0;
+	ods_err rc = ODS_OK;
+	FILE *f;
+
+	if (path == NULL || out == NULL)
+		return diag_fail(d, ODS_EINVAL, "conf", "no configuration file given");
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		if (strerror_r(errno, err, sizeof(err)) != 0)
+			snprintf(err, sizeof(err), "error %d", errno);
+		return diag_fail(d, ODS_EIO, path, "cannot open: %s", err);
+	}
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16384;
+			if (cap > CONF_FILE_MAX + 1)
+				cap = CONF_FILE_MAX + 1;
+			if (len == cap) {
+				rc = diag_fail(d, ODS_EINVAL, path, "larger than %u bytes",
+				               CONF_FILE_MAX);
+				break;
+			}
+			grown = realloc(buf, cap);
+			if (grown == NULL) {
+				rc = diag_fail(d, ODS_ENOMEM, path, "out of memory");
+				break;
+			}
+			buf = grown;
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+
+		len += got;
+		if (got == 0) {
+			if (ferror(f))
+				rc = diag_fail(d, ODS_EIO, path, "read error");
+			break;
+		}
+	}
+	fclose(f);
+	if (rc == ODS_OK)
+		rc = conf_load_mem(path, buf ? buf : "", len, out, d);
+	free(buf);
+	return rc;
+}
+
+static void
+service_deinit(struct conf_service *s)
+{
+	for (size_t i = 0; i < s->n_listen; i++) {
+		free(s->listen[i].url);
+		free(s->listen[i].role);
+		free(s->listen[i].ca_file);
+	}
+	free(s->listen);
+	for (size_t i = 0; i < s->n_endpoints; i++)
+		free(s->endpoints[i]);
+	free(s->endpoints);
+	free(s->metrics);
+}
+
+void
+conf_free(struct ods_conf *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n_repos; i++) {
+		struct conf_repository *r = &c->repos[i];
+
+		free(r->name);
+		free(r->module);
+		free(r->token_label);
+		free(r->pin);
+	}
+	free(c->repos);
+	free(c->syslog_facility);
+	free(c->policy_file);
+	free(c->zonelist_file);
+	free(c->enforcer.working_dir);
+	free(c->enforcer.pid_file);
+	free(c->enforcer.socket_file);
+	free(c->enforcer.ds_submit_cmd);
+	free(c->enforcer.ds_retract_cmd);
+	free(c->signer.working_dir);
+	free(c->signer.pid_file);
+	free(c->signer.socket_file);
+	free(c->signer.notify_cmd);
+	free(c->cluster.database);
+	free(c->cluster.tls.cert_file);
+	free(c->cluster.tls.key_file);
+	free(c->cluster.tls.ca_file);
+	for (int i = 0; i < CONF_SVC_COUNT; i++)
+		service_deinit(&c->cluster.svc[i]);
+	for (size_t i = 0; i < c->n_warnings; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
+	free(c->path);
+	free(c);
+}
+
+const char *
+conf_svc_name(enum conf_svc s)
+{
+	static const char *const names[CONF_SVC_COUNT] = {
+	    [CONF_SVC_KEYSTORE] = "keystore",
+	    [CONF_SVC_ENFORCER] = "enforcer",
+	    [CONF_SVC_SIGNER] = "signer",
+	};
+
+	return (unsigned)s < CONF_SVC_COUNT ? names[s] : "unknown";
+}
+
+const char *
+conf_default_path(const char *explicit_path)
+{
+	const char *env;
+
+	if (explicit_path != NULL && explicit_path[0] != '\0')
+		return explicit_path;
+	env = getenv("ODS_CONF");
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return CONF_DEFAULT_PATH;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Helpers for integration cases (sourced by run-case before the case's run.sh).
+# shellcheck disable=SC2034
+
+cluster() { "$ODS_SRC/deploy/local/cluster" "$@"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+step() { echo "== $*"; }
+
+# expect_output PATTERN CMD...: run CMD, require success and PATTERN (grep -E) in its output.
+expect_output() {
+	local pattern=$1 out
+	shift
+	out=$("$@" 2>&1) || fail "'$*' failed: $out"
+	grep -Eq -- "$pattern" <<<"$out" || fail "'$*' printed no /$pattern/: $out"
+	printf '%s\n' "$out"
+}
+
+# expect_failure PATTERN CMD...: require CMD to fail with PATTERN in its output.
+expect_failure() {
+	local pattern=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		fail "'$*' succeeded but should have failed: $out"
+	fi
+	grep -Eq -- "$pattern" <<<"$out" || fail "'$*' failed without /$pattern/: $out"
+	printf '%s\n' "$out"
+}
+
+# http_get HOSTPORT PATH: print status code and body of a GET (curl).
+http_get() { curl -s -o - -w '\nHTTP %{http_code}\n' "http://$1$2"; }
+
+# conf_value XPATH: a value from the cluster's conf.xml.
+conf_value() { xmllint --xpath "string($1)" "$ODS_STATE/conf.xml"; }
+
+# pid_of NAME: pid of the cluster daemon NAME (keystore, enforcer, signer).
+pid_of() { cat "$ODS_STATE/run/${1}d.pid"; }
+
+# wait_gone PID [SECONDS]: wait until the process has exited.
+wait_gone() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
