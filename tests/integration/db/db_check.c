@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Integration check of lib/db against a real PostgreSQL server, found through the PG*
- * environment variables (run.sh starts a throwaway one with tests/integration/harness/pg.sh).
+ * environment variables (run.sh starts the embedded cluster's private PostgreSQL).
  * It creates its own databases, then checks: migrations applied exactly once by 8 forked
  * processes and by 8 threads racing on fresh databases, re-runs being no-ops, a failing
  * migration leaving nothing behind, a database newer than the binary, transactions,
  * prepared-statement reuse, a 100k-row COPY with escaping, SQLSTATE mapping, and repair of
- * connections after the server restarts (needs ODS_PG_HARNESS=<pg.sh> and ODS_PG_DIR=<dir>;
- * skipped without them). Output is TAP; the exit status is 0 only when every check passed.
+ * connections after the server restarts (through `$ODS_CLUSTER db restart|stop|start`;
+ * skipped without ODS_CLUSTER). Output is TAP; the exit status is 0 only when every check passed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -680,8 +680,9 @@ test_open_errors(void)
 static bool
 harness(const char *fn)
 {
-	const char *lib = getenv("ODS_PG_HARNESS");
-	const char *dir = getenv("ODS_PG_DIR");
+	/* fn is "pg_restart", "pg_stop" or "pg_start": `cluster db restart|stop|start`. */
+	const char *cluster = getenv("ODS_CLUSTER");
+	const char *verb = fn + 3;
 	pid_t pid;
 	int st = 0;
 
@@ -690,8 +691,7 @@ harness(const char *fn)
 	if (pid < 0)
 		return false;
 	if (pid == 0) {
-		execlp("bash", "bash", "-c", ". \"$0\" && \"$1\" \"$2\"", lib, fn, dir,
-		       (char *)NULL);
+		execl(cluster, cluster, "db", verb, (char *)NULL);
 		_exit(127);
 	}
 	if (waitpid(pid, &st, 0) < 0)
@@ -708,8 +708,8 @@ test_restart(void)
 	PGresult *res = NULL;
 	ods_err rc;
 
-	if (!getenv("ODS_PG_HARNESS") || !getenv("ODS_PG_DIR")) {
-		skip("reconnect after restart (ODS_PG_HARNESS/ODS_PG_DIR not set)");
+	if (!getenv("ODS_CLUSTER")) {
+		skip("reconnect after restart (ODS_CLUSTER not set)");
 		return;
 	}
 	a = open_db("dbname=ods_check");
