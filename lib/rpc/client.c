@@ -164,13 +164,17 @@ endpoint_dial(struct endpoint *e, struct diag *d)
 
 	if (e->dialed)
 		return ODS_OK;
-	if ((rv = nng_req0_open(&e->sock)) != 0)
+	rv = nng_req0_open(&e->sock);
+	if (rv != 0)
 		return diag_fail(d, ODS_EIO, e->url, "cannot open socket: %s", nng_strerror(rv));
 	rc = rpc_socket_setup(e->sock, c->max_bytes, d);
 	/* REQ's own resend would repeat a request the server may be executing: off. */
-	if (rc == ODS_OK &&
-	    (rv = nng_socket_set_ms(e->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE)) != 0)
-		rc = diag_fail(d, ODS_EIO, e->url, "cannot set resend time: %s", nng_strerror(rv));
+	if (rc == ODS_OK) {
+		rv = nng_socket_set_ms(e->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+		if (rv != 0)
+			rc = diag_fail(d, ODS_EIO, e->url, "cannot set resend time: %s",
+			               nng_strerror(rv));
+	}
 	if (rc == ODS_OK) {
 		nng_pipe_notify(e->sock, NNG_PIPE_EV_ADD_POST, pipe_event, e);
 		nng_pipe_notify(e->sock, NNG_PIPE_EV_REM_POST, pipe_event, e);
@@ -187,15 +191,21 @@ endpoint_dial(struct endpoint *e, struct diag *d)
 		bool is_ip = inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1;
 		if (e->tls == NULL)
 			rc = rpc_tls_config_new(false, &c->tls, NULL, is_ip ? NULL : host, &e->tls, d);
-		if (rc == ODS_OK &&
-		    (rv = nng_dialer_set_ptr(e->dialer, NNG_OPT_TLS_CONFIG, e->tls)) != 0)
-			rc = diag_fail(d, ODS_EINVAL, e->url, "TLS setup: %s", nng_strerror(rv));
+		if (rc == ODS_OK) {
+			rv = nng_dialer_set_ptr(e->dialer, NNG_OPT_TLS_CONFIG, e->tls);
+			if (rv != 0)
+				rc = diag_fail(d, ODS_EINVAL, e->url, "TLS setup: %s",
+				               nng_strerror(rv));
+		}
 	}
-	if (rc == ODS_OK && (rv = nng_dialer_start(e->dialer, 0)) != 0) {
-		rc = rpc_nng_err(rv);
-		if (rc == ODS_EIO)
-			rc = ODS_EUNAVAIL;
-		diag_fail(d, rc, e->url, "cannot connect: %s", nng_strerror(rv));
+	if (rc == ODS_OK) {
+		rv = nng_dialer_start(e->dialer, 0);
+		if (rv != 0) {
+			rc = rpc_nng_err(rv);
+			if (rc == ODS_EIO)
+				rc = ODS_EUNAVAIL;
+			diag_fail(d, rc, e->url, "cannot connect: %s", nng_strerror(rv));
+		}
 	}
 	if (rc != ODS_OK) {
 		nng_close(e->sock);
@@ -241,10 +251,14 @@ exchange(struct endpoint *e, const uint8_t *req, size_t len, int64_t timeout_ms,
 		pthread_mutex_unlock(&e->pmu);
 		return diag_fail(d, ODS_EUNAVAIL, e->url, "not connected");
 	}
-	if ((rv = nng_ctx_open(&ctx, e->sock)) != 0 || (rv = nng_aio_alloc(&aio, NULL, NULL)) != 0) {
-		pthread_mutex_unlock(&e->pmu);
-		if (rv == 0)
+	rv = nng_ctx_open(&ctx, e->sock);
+	if (rv == 0) {
+		rv = nng_aio_alloc(&aio, NULL, NULL);
+		if (rv != 0)
 			nng_ctx_close(ctx);
+	}
+	if (rv != 0) {
+		pthread_mutex_unlock(&e->pmu);
 		return diag_fail(d, ODS_ENOMEM, e->url, "%s", nng_strerror(rv));
 	}
 	slot = inflight_add(e, aio);
@@ -253,7 +267,8 @@ exchange(struct endpoint *e, const uint8_t *req, size_t len, int64_t timeout_ms,
 		rc = diag_fail(d, ODS_EUNAVAIL, e->url, "too many calls in flight");
 		goto out;
 	}
-	if ((rv = nng_msg_alloc(&msg, len)) != 0) {
+	rv = nng_msg_alloc(&msg, len);
+	if (rv != 0) {
 		rc = ODS_ENOMEM;
 		goto out;
 	}
@@ -262,7 +277,8 @@ exchange(struct endpoint *e, const uint8_t *req, size_t len, int64_t timeout_ms,
 	nng_aio_set_msg(aio, msg);
 	nng_ctx_send(ctx, aio);
 	nng_aio_wait(aio);
-	if ((rv = nng_aio_result(aio)) != 0) {
+	rv = nng_aio_result(aio);
+	if (rv != 0) {
 		nng_msg_free(msg);
 		msg = NULL;
 	} else {

@@ -277,16 +277,17 @@ rpc_server_start(struct rpc_server **out, const struct rpc_server_opts *o,
 	s->workers = calloc(s->n_workers, sizeof(*s->workers));
 	if (s->listeners == NULL || s->workers == NULL)
 		goto fail;
-	if ((rv = nng_rep0_open(&s->sock)) != 0) {
+	rv = nng_rep0_open(&s->sock);
+	if (rv != 0) {
 		rc = diag_fail(d, ODS_EIO, "rpc", "cannot open socket: %s", nng_strerror(rv));
 		goto fail;
 	}
 	s->sock_open = true;
-	if ((rc = rpc_socket_setup(s->sock, s->max_bytes, d)) != ODS_OK)
+	rc = rpc_socket_setup(s->sock, s->max_bytes, d);
+	for (size_t i = 0; rc == ODS_OK && i < o->n_listen; i++)
+		rc = add_listener(s, o, &o->listen[i], d);
+	if (rc != ODS_OK)
 		goto fail;
-	for (size_t i = 0; i < o->n_listen; i++)
-		if ((rc = add_listener(s, o, &o->listen[i], d)) != ODS_OK)
-			goto fail;
 	for (size_t i = 0; i < s->n_workers; i++) {
 		struct worker *w = &s->workers[i];
 		w->srv = s;

@@ -57,9 +57,12 @@ rpc_socket_setup(nng_socket s, size_t app_limit, struct diag *d)
 {
 	int rv;
 
-	if ((rv = nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, rpc_transport_hard_limit(app_limit))) ||
-	    (rv = nng_socket_set_ms(s, NNG_OPT_RECONNMINT, 100)) ||
-	    (rv = nng_socket_set_ms(s, NNG_OPT_RECONNMAXT, 5000)))
+	rv = nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, rpc_transport_hard_limit(app_limit));
+	if (rv == 0)
+		rv = nng_socket_set_ms(s, NNG_OPT_RECONNMINT, 100);
+	if (rv == 0)
+		rv = nng_socket_set_ms(s, NNG_OPT_RECONNMAXT, 5000);
+	if (rv != 0)
 		return diag_fail(d, rpc_nng_err(rv), "socket", "cannot set socket options: %s",
 		                 nng_strerror(rv));
 	return ODS_OK;

@@ -301,11 +301,11 @@ main(int argc, char **argv)
 		}
 	CHECK(prefix[0], "unknown service %s", argv[2]);
 	if (strcmp(argv[1], "concurrent") == 0 && argc == 5)
-		rc = cmd_concurrent(atoi(argv[3]), atoi(argv[4]));
+		rc = cmd_concurrent((int)strtol(argv[3], NULL, 10), (int)strtol(argv[4], NULL, 10));
 	else if (strcmp(argv[1], "garbage") == 0)
 		rc = cmd_garbage();
 	else if (strcmp(argv[1], "killed") == 0 && argc == 5)
-		rc = cmd_killed((pid_t)atoi(argv[3]), atoll(argv[4]));
+		rc = cmd_killed((pid_t)strtol(argv[3], NULL, 10), strtoll(argv[4], NULL, 10));
 	else if (strcmp(argv[1], "tls") == 0 && argc == 5)
 		rc = cmd_tls(argv[3], argv[4]);
 	else
