@@ -22,3 +22,27 @@ grep -q 'event=bad_request' "$ODS_STATE"/log/*.log || fail "bad requests were no
 step "server killed mid-call: UNAVAILABLE or DEADLINE_EXCEEDED, never a hang"
 "$torture" killed signer "$(pid_of signer)" 3000
 expect_failure 'cannot reach ods-signerd' ods-signer running
+
+step "ipc:// transport with a minimal conf.xml (everything else defaulted)"
+db=$(conf_value /Configuration/Cluster/Database)
+sock=$ODS_STATE/run/ipc-enforcer.sock
+cat >"$ODS_STATE/ipc.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<Configuration>
+  <Cluster>
+    <Database>$db</Database>
+    <Enforcer><Listen>ipc://$sock</Listen></Enforcer>
+  </Cluster>
+</Configuration>
+XML
+"$ODS_BIN/ods-enforcerd" -c "$ODS_STATE/ipc.xml" >"$ODS_STATE/ipc.log" 2>&1 &
+ipc_pid=$!
+for ((i = 0; i < 50; i++)); do
+	ods-enforcer -c "$ODS_STATE/ipc.xml" running >/dev/null 2>&1 && break
+	sleep 0.1
+done
+expect_output 'Engine running' ods-enforcer -c "$ODS_STATE/ipc.xml" running
+ODS_CONF=$ODS_STATE/ipc.xml "$torture" concurrent enforcer 16 20
+ODS_CONF=$ODS_STATE/ipc.xml "$torture" garbage enforcer
+kill -TERM "$ipc_pid"
+wait "$ipc_pid" || fail "ods-enforcerd on ipc:// did not exit 0 on SIGTERM"
