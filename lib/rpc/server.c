@@ -94,10 +94,11 @@ count_call(const struct rpc_server *s, const char *method, int status)
 	           1);
 }
 
-/* Decode, dispatch, run: returns the status and fills reply (payload in the arena). */
+/* Decode, dispatch, run: returns the status and fills reply (payload in the arena). *known
+ * becomes true once the method is one we serve. */
 static ods_err
 run_call(struct rpc_server *s, struct worker *w, nng_msg *msg, struct rpc_call *c,
-         Ods__Reply *reply)
+         Ods__Reply *reply, bool *known)
 {
 	Ods__Request *rq;
 	struct rpc_target t;
@@ -118,6 +119,7 @@ run_call(struct rpc_server *s, struct worker *w, nng_msg *msg, struct rpc_call *
 	rc = rpc_dispatch_find(s->dispatch, rq->method, &t, &c->diag);
 	if (rc != ODS_OK)
 		return rc;
+	*known = true;
 	rc = rpc_payload_decode(t.method->input, rq->payload.data, rq->payload.len, w->arena, &in,
 	                        &c->diag);
 	if (rc != ODS_OK)
@@ -140,7 +142,7 @@ handle_one(struct rpc_server *s, struct worker *w, nng_msg *msg)
 	struct rpc_call c = {.arena = w->arena, .method = "?"};
 	Ods__Reply reply = ODS__REPLY__INIT;
 	const struct listener *l = listener_of(s, msg);
-	bool verified = false;
+	bool verified = false, known = false;
 	ods_err rc;
 
 	if (l) {
@@ -151,7 +153,7 @@ handle_one(struct rpc_server *s, struct worker *w, nng_msg *msg)
 	}
 	c.peer.tls_verified = verified;
 
-	rc = run_call(s, w, msg, &c, &reply);
+	rc = run_call(s, w, msg, &c, &reply, &known);
 	reply.status = (Ods__Status)rpc_status_from_err(rc);
 	if (rc != ODS_OK) {
 		reply.payload.data = NULL;
@@ -168,8 +170,8 @@ handle_one(struct rpc_server *s, struct worker *w, nng_msg *msg)
 	}
 	if (c.leader_hint)
 		reply.leader_hint = (char *)c.leader_hint;
-	count_call(s, rc == ODS_EINVAL && strcmp(c.method, "?") == 0 ? "malformed" : c.method,
-	           reply.status);
+	/* Only names we serve become labels: a client must not mint metric series. */
+	count_call(s, known ? c.method : "unknown", reply.status);
 
 	/* Reuse the request's message for the reply (REP keeps the routing in the context). */
 	size_t n = ods__reply__get_packed_size(&reply);

@@ -18,6 +18,13 @@ for svc in keystore enforcer signer; do
 done
 cluster status || fail "a daemon died from bad input"
 grep -q 'event=bad_request' "$ODS_STATE"/log/*.log || fail "bad requests were not logged"
+http_get "$(conf_value /Configuration/Cluster/Enforcer/Metrics)" /metrics >"$ODS_STATE/metrics.txt"
+grep -q 'method="unknown",code="UNIMPLEMENTED"' "$ODS_STATE/metrics.txt" ||
+	fail "unknown methods not counted"
+grep -q 'code="INVALID_ARGUMENT"' "$ODS_STATE/metrics.txt" || fail "bad requests not counted"
+if grep -q 'NoSuchMethod' "$ODS_STATE/metrics.txt"; then
+	fail "a client-chosen method name became a metric label"
+fi
 
 step "server killed mid-call: UNAVAILABLE or DEADLINE_EXCEEDED, never a hang"
 "$torture" killed signer "$(pid_of signer)" 3000
