@@ -9,6 +9,8 @@
  *   rpc_torture garbage SERVICE
  *   rpc_torture killed SERVICE PID DEADLINE_MS
  *   rpc_torture tls SERVICE CERT KEY   (expects the handshake to be refused)
+ *   rpc_torture patient SERVICE DEADLINE_MS   (one call that must succeed within the deadline,
+ *                                              however long the service takes to come up)
  */
 #include <pthread.h>
 #include <signal.h>
@@ -279,6 +281,21 @@ cmd_tls(const char *cert, const char *key)
 	return 0;
 }
 
+static int
+cmd_patient(int64_t deadline_ms)
+{
+	struct rpc_client *c = client_new(NULL);
+	struct diag d = {0};
+	int64_t t0 = mono_ms();
+	ods_err rc = health(c, deadline_ms, &d);
+
+	CHECK(rc == ODS_OK, "no answer within %lld ms: %s %s %s", (long long)deadline_ms,
+	      ods_err_name(rc), d.where, d.msg);
+	printf("answered after %lld ms of retrying\n", (long long)(mono_ms() - t0));
+	rpc_client_free(c);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -306,6 +323,8 @@ main(int argc, char **argv)
 		rc = cmd_garbage();
 	else if (strcmp(argv[1], "killed") == 0 && argc == 5)
 		rc = cmd_killed((pid_t)strtol(argv[3], NULL, 10), strtoll(argv[4], NULL, 10));
+	else if (strcmp(argv[1], "patient") == 0 && argc == 4)
+		rc = cmd_patient(strtoll(argv[3], NULL, 10));
 	else if (strcmp(argv[1], "tls") == 0 && argc == 5)
 		rc = cmd_tls(argv[3], argv[4]);
 	else

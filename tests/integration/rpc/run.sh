@@ -26,6 +26,24 @@ if grep -q 'NoSuchMethod' "$ODS_STATE/metrics.txt"; then
 	fail "a client-chosen method name became a metric label"
 fi
 
+step "several endpoints: a dead one first, the live one second"
+live=$(conf_value /Configuration/Cluster/Enforcer/Listen)
+sed "s|<Enforcer><Listen>$live</Listen>|<Enforcer><Listen>$live</Listen><Endpoint>tcp://127.0.0.1:1</Endpoint><Endpoint>$live</Endpoint>|" \
+	"$ODS_CONF" >"$ODS_STATE/failover.xml"
+grep -q 'tcp://127.0.0.1:1<' "$ODS_STATE/failover.xml" || fail "failover conf not written"
+expect_output 'Engine running' ods-enforcer -c "$ODS_STATE/failover.xml" running
+ODS_CONF=$ODS_STATE/failover.xml "$torture" concurrent enforcer 8 10
+
+step "retry with backoff: a call made while the daemon is down succeeds once it is back"
+pid=$(pid_of enforcer)
+kill -TERM "$pid"
+wait_gone "$pid" 10 || fail "ods-enforcerd did not stop"
+"$torture" patient enforcer 20000 &
+patient=$!
+sleep 1
+cluster up >/dev/null
+wait "$patient" || fail "the waiting call did not get through after the restart"
+
 step "server killed mid-call: UNAVAILABLE or DEADLINE_EXCEEDED, never a hang"
 "$torture" killed signer "$(pid_of signer)" 3000
 expect_failure 'cannot reach ods-signerd' ods-signer running
