@@ -2,13 +2,14 @@
 /*
  * The conf.xml loader. libxml2 parses the text with a parser context of our own, so concurrent
  * loads share nothing and libxml2 never prints to stderr; its first syntax error is kept with
- * its line. One recursive walk then checks each element against the table `elems`, which gives
- * for every element its parent, its type, its range, its default and the field it fills in
- * struct ods_conf. Nothing else in this file knows element names except the few element kinds
- * that create records (Repository, Listen, Endpoint). Defaults are written in the table as
- * conf.xml text and go through the same checks as the file. After the walk, one pass fills in
- * the defaults that depend on other values (SignerThreads, the default listeners and
- * endpoints) and checks that every tls+tcp URL has a certificate, a key and a CA.
+ * its line. One recursive walk then checks each element against the table `conf_elems` in
+ * schema.c, which gives for every element its parent, its type, its range, its default and the
+ * field it fills in struct ods_conf. Nothing else in this file knows element names except the
+ * few element kinds that create records (Repository, Listen, Endpoint). Defaults are written in
+ * the table as conf.xml text and go through the same checks as the file; host:port and URL
+ * values are checked by url.c. After the walk, one pass fills in the defaults that depend on
+ * other values (SignerThreads, the default listeners and endpoints) and checks that every
+ * tls+tcp URL has a certificate, a key and a CA.
  */
 #include "lib/conf/conf.h"
 
@@ -29,11 +30,11 @@
 
 #include "lib/base/log.h"
 #include "lib/conf/duration.h"
+#include "lib/conf/internal.h"
+#include "lib/conf/url.h"
 
 #define CONF_DEFAULT_PATH "/etc/opendnssec/conf.xml"
 #define CONF_FILE_MAX (4u << 20) /* a conf.xml is a few KiB; refuse anything absurd */
-#define TEXT_MAX 4096            /* longest value of any element or attribute, in bytes */
-#define NO_FIELD SIZE_MAX
 
 /* libxml2 2.12 made the structured error handler take a const pointer. */
 #if LIBXML_VERSION >= 21200
@@ -41,181 +42,6 @@
 #else
 #define XML_ERR_CONST
 #endif
-
-/* Containers: a block row's `self`, and the `parent` of the rows inside it. */
-enum node {
-	N_LEAF = 0,
-	N_DOC,
-	N_CONF,
-	N_REPOLIST,
-	N_REPO,
-	N_COMMON,
-	N_LOGGING,
-	N_SYSLOG,
-	N_ENF,
-	N_PRIV, /* Enforcer/Privileges and Signer/Privileges */
-	N_DATASTORE,
-	N_MYSQL,
-	N_SIGNER,
-	N_LISTENER,
-	N_IFACE,
-	N_CLUSTER,
-	N_TLS,
-	N_CSVC, /* Cluster/Keystore, Cluster/Enforcer, Cluster/Signer */
-};
-
-enum kind {
-	K_BLOCK,    /* container: children use base + off as their base (base when NO_FIELD) */
-	K_REPO,     /* Repository: appends a conf_repository to the ods_conf base */
-	K_REJECT,   /* known but refused; note says what to do */
-	K_STR,      /* char *, length within min..max (max 0: TEXT_MAX) */
-	K_PATH,     /* char *, a file name, not empty */
-	K_FACILITY, /* char *, a syslog facility name */
-	K_INT,      /* int within min..max */
-	K_I64,      /* int64_t within min..max */
-	K_SIZE,     /* size_t within min..max */
-	K_DUR_S,    /* duration as int64_t seconds within min..max seconds */
-	K_DUR_MS,   /* duration as int milliseconds within min..max seconds */
-	K_FLAG,     /* empty element, sets a bool */
-	K_HOSTPORT, /* char *, "host:port" or "[v6]:port" */
-	K_LISTEN,   /* appends a conf_listen (URL, @role, @ca) to the conf_service base */
-	K_ENDPOINT, /* appends a URL to the conf_service base's endpoints */
-};
-
-#define F_REPEAT 1u   /* may appear more than once */
-#define F_REQUIRED 2u /* the parent is incomplete without it */
-#define F_WARN 4u     /* accepted and ignored; note goes into conf->warnings */
-#define F_RAW 8u      /* value kept as written, surrounding white space included */
-
-struct elem {
-	enum node parent;
-	const char *name;
-	enum kind kind;
-	enum node self; /* blocks: what their children name as parent */
-	unsigned flags;
-	size_t off;        /* field in the current base; NO_FIELD: checked, not stored */
-	int64_t min, max;  /* numbers: range; durations: range in seconds; strings: length */
-	const char *def;   /* default as written in conf.xml, checked like input; NULL: zero */
-	const char *attrs; /* allowed attributes, space-separated */
-	const char *note;  /* F_WARN: why it is ignored; K_REJECT: the error */
-};
-
-/* clang-format off */
-#define CONF(m) offsetof(struct ods_conf, m)
-#define REPO(m) offsetof(struct conf_repository, m)
-#define SVC(m) offsetof(struct conf_service, m)
-
-#define BLOCK(p, n, s, fl, o) \
-	{ .parent = p, .name = n, .kind = K_BLOCK, .self = s, .flags = fl, .off = o }
-#define IGNORED(p, n, s, why) \
-	{ .parent = p, .name = n, .kind = K_BLOCK, .self = s, .flags = F_WARN, .off = NO_FIELD, \
-	  .note = why }
-#define LEAF(p, n, k, fl, o, lo, hi, d) \
-	{ .parent = p, .name = n, .kind = k, .flags = fl, .off = o, .min = lo, .max = hi, .def = d }
-#define STR(p, n, fl, o, lo, hi, d) LEAF(p, n, K_STR, fl, o, lo, hi, d)
-#define PATH(p, n, fl, o, d) LEAF(p, n, K_PATH, fl, o, 1, 0, d)
-#define FLAG(p, n, o) LEAF(p, n, K_FLAG, 0, o, 0, 0, NULL)
-#define DUR(p, n, k, o, lo, hi, d) LEAF(p, n, k, 0, o, lo, hi, d)
-#define NUM(p, n, k, o, lo, hi, d) LEAF(p, n, k, 0, o, lo, hi, d)
-
-#define WHY_PRIV "the daemons do not change user, group or root directory; start them as the " \
-	"intended user instead"
-#define WHY_DATASTORE "the cluster keeps its state in PostgreSQL, set <Database> in <Cluster>"
-#define WHY_LISTENER "the DNS adapter listener is not used yet"
-
-/* Every element we read. Row 0 must be the root; otherwise order only matters for the list of
- * expected elements in messages. */
-static const struct elem elems[] = {
-	BLOCK(N_DOC, "Configuration", N_CONF, 0, NO_FIELD),
-	BLOCK(N_CONF, "RepositoryList", N_REPOLIST, 0, NO_FIELD),
-	BLOCK(N_CONF, "Common", N_COMMON, 0, NO_FIELD),
-	BLOCK(N_CONF, "Enforcer", N_ENF, 0, NO_FIELD),
-	BLOCK(N_CONF, "Signer", N_SIGNER, 0, NO_FIELD),
-	BLOCK(N_CONF, "Cluster", N_CLUSTER, 0, NO_FIELD),
-
-	{ .parent = N_REPOLIST, .name = "Repository", .kind = K_REPO, .self = N_REPO,
-	  .flags = F_REPEAT, .off = NO_FIELD, .attrs = "name" },
-	PATH(N_REPO, "Module", F_REQUIRED, REPO(module), NULL),
-	STR(N_REPO, "TokenLabel", F_REQUIRED, REPO(token_label), 1, 32, NULL),
-	STR(N_REPO, "PIN", F_RAW, REPO(pin), 0, 255, NULL),
-	NUM(N_REPO, "Capacity", K_I64, REPO(capacity), 0, INT64_MAX, NULL),
-	FLAG(N_REPO, "RequireBackup", REPO(require_backup)),
-	FLAG(N_REPO, "SkipPublicKey", REPO(skip_public_key)),
-	FLAG(N_REPO, "AllowExtraction", REPO(allow_extraction)),
-
-	BLOCK(N_COMMON, "Logging", N_LOGGING, 0, NO_FIELD),
-	NUM(N_LOGGING, "Verbosity", K_INT, CONF(verbosity), 0, 255, "3"),
-	BLOCK(N_LOGGING, "Syslog", N_SYSLOG, 0, NO_FIELD),
-	LEAF(N_SYSLOG, "Facility", K_FACILITY, F_REQUIRED, CONF(syslog_facility), 0, 0, NULL),
-	PATH(N_COMMON, "PolicyFile", 0, CONF(policy_file), "/etc/opendnssec/kasp.xml"),
-	PATH(N_COMMON, "ZoneListFile", 0, CONF(zonelist_file), "/etc/opendnssec/zonelist.xml"),
-
-	IGNORED(N_ENF, "Privileges", N_PRIV, WHY_PRIV),
-	IGNORED(N_ENF, "Datastore", N_DATASTORE, WHY_DATASTORE),
-	PATH(N_ENF, "WorkingDirectory", 0, CONF(enforcer.working_dir),
-	     "/var/lib/opendnssec/enforcer"),
-	PATH(N_ENF, "PidFile", 0, CONF(enforcer.pid_file), "/var/run/opendnssec/enforcerd.pid"),
-	PATH(N_ENF, "SocketFile", 0, CONF(enforcer.socket_file),
-	     "/var/run/opendnssec/enforcer.sock"),
-	FLAG(N_ENF, "ManualKeyGeneration", CONF(enforcer.manual_keygen)),
-	DUR(N_ENF, "AutomaticKeyGenerationPeriod", K_DUR_S,
-	    CONF(enforcer.automatic_keygen_period_s), 1, INT64_MAX, "P1Y"),
-	DUR(N_ENF, "RolloverNotification", K_DUR_S, CONF(enforcer.rollover_notification_s), 0,
-	    INT64_MAX, NULL),
-	STR(N_ENF, "DelegationSignerSubmitCommand", 0, CONF(enforcer.ds_submit_cmd), 1, 0, NULL),
-	STR(N_ENF, "DelegationSignerRetractCommand", 0, CONF(enforcer.ds_retract_cmd), 1, 0, NULL),
-	NUM(N_ENF, "WorkerThreads", K_INT, CONF(enforcer.worker_threads), 1, 1024, "4"),
-	{ .parent = N_ENF, .name = "Interval", .kind = K_REJECT,
-	  .note = "not supported since OpenDNSSEC 2.0, remove it" },
-
-	STR(N_PRIV, "User", 0, NO_FIELD, 1, 0, NULL),
-	STR(N_PRIV, "Group", 0, NO_FIELD, 1, 0, NULL),
-	PATH(N_PRIV, "Directory", 0, NO_FIELD, NULL),
-	PATH(N_DATASTORE, "SQLite", 0, NO_FIELD, NULL),
-	BLOCK(N_DATASTORE, "MySQL", N_MYSQL, 0, NO_FIELD),
-	{ .parent = N_MYSQL, .name = "Host", .kind = K_STR, .off = NO_FIELD, .min = 1,
-	  .attrs = "Port" },
-	STR(N_MYSQL, "Database", 0, NO_FIELD, 1, 0, NULL),
-	STR(N_MYSQL, "Username", 0, NO_FIELD, 0, 0, NULL),
-	STR(N_MYSQL, "Password", F_RAW, NO_FIELD, 0, 0, NULL),
-
-	IGNORED(N_SIGNER, "Privileges", N_PRIV, WHY_PRIV),
-	PATH(N_SIGNER, "WorkingDirectory", 0, CONF(signer.working_dir),
-	     "/var/lib/opendnssec/signer"),
-	PATH(N_SIGNER, "PidFile", 0, CONF(signer.pid_file), "/var/run/opendnssec/signerd.pid"),
-	PATH(N_SIGNER, "SocketFile", 0, CONF(signer.socket_file),
-	     "/var/run/opendnssec/engine.sock"),
-	NUM(N_SIGNER, "WorkerThreads", K_INT, CONF(signer.worker_threads), 1, 1024, "4"),
-	/* no default here: it follows WorkerThreads, see finish() */
-	NUM(N_SIGNER, "SignerThreads", K_INT, CONF(signer.signer_threads), 1, 1024, NULL),
-	IGNORED(N_SIGNER, "Listener", N_LISTENER, WHY_LISTENER),
-	STR(N_SIGNER, "NotifyCommand", 0, CONF(signer.notify_cmd), 1, 0, NULL),
-	BLOCK(N_LISTENER, "Interface", N_IFACE, F_REPEAT, NO_FIELD),
-	STR(N_IFACE, "Address", 0, NO_FIELD, 1, 0, NULL),
-	NUM(N_IFACE, "Port", K_INT, NO_FIELD, 1, 65535, NULL),
-
-	STR(N_CLUSTER, "Database", 0, CONF(cluster.database), 0, 0, ""),
-	FLAG(N_CLUSTER, "Testing", CONF(cluster.testing)),
-	NUM(N_CLUSTER, "MaxMessageSize", K_SIZE, CONF(cluster.max_message_bytes), 4096, 1073741824,
-	    "16777216"),
-	DUR(N_CLUSTER, "ShutdownGrace", K_DUR_MS, CONF(cluster.grace_ms), 0, 3600, "PT5S"),
-	BLOCK(N_CLUSTER, "TLS", N_TLS, 0, NO_FIELD),
-	PATH(N_TLS, "Certificate", F_REQUIRED, CONF(cluster.tls.cert_file), NULL),
-	PATH(N_TLS, "PrivateKey", F_REQUIRED, CONF(cluster.tls.key_file), NULL),
-	PATH(N_TLS, "CA", 0, CONF(cluster.tls.ca_file), NULL),
-	BLOCK(N_CLUSTER, "Keystore", N_CSVC, 0, CONF(cluster.svc[CONF_SVC_KEYSTORE])),
-	BLOCK(N_CLUSTER, "Enforcer", N_CSVC, 0, CONF(cluster.svc[CONF_SVC_ENFORCER])),
-	BLOCK(N_CLUSTER, "Signer", N_CSVC, 0, CONF(cluster.svc[CONF_SVC_SIGNER])),
-	{ .parent = N_CSVC, .name = "Listen", .kind = K_LISTEN, .flags = F_REPEAT,
-	  .off = SVC(listen), .attrs = "role ca" },
-	LEAF(N_CSVC, "Endpoint", K_ENDPOINT, F_REPEAT, SVC(endpoints), 0, 0, NULL),
-	LEAF(N_CSVC, "Metrics", K_HOSTPORT, 0, SVC(metrics), 0, 0, NULL),
-	NUM(N_CSVC, "Workers", K_INT, SVC(workers), 1, 256, "8"),
-};
-
-/* clang-format on */
-
-#define N_ELEMS (sizeof(elems) / sizeof(elems[0]))
 
 /* One element being read, for messages: "<name> in <parent>". line 0 = a built-in default. */
 struct site {
@@ -319,15 +145,6 @@ put_str(struct parse *p, char **dst, const char *v)
 	free(*dst);
 	*dst = copy;
 	return ODS_OK;
-}
-
-static const struct elem *
-elem_find(enum node parent, const char *name)
-{
-	for (size_t i = 0; i < N_ELEMS; i++)
-		if (elems[i].parent == parent && strcmp(elems[i].name, name) == 0)
-			return &elems[i];
-	return NULL;
 }
 
 static bool
@@ -466,64 +283,6 @@ check_attrs(struct parse *p, const xmlNode *k, const struct site *s, const struc
 	return ODS_OK;
 }
 
-/* NULL when s is host:port (name, IPv4 or [IPv6], port 1..65535), else what is wrong. */
-static const char *
-hostport_check(const char *s)
-{
-	const char *port, *q;
-	int64_t v;
-
-	if (*s == '[') {
-		const char *close = strchr(s, ']');
-
-		if (close == NULL || close == s + 1)
-			return "has an unterminated or empty [IPv6] address";
-		for (q = s + 1; q < close; q++)
-			if (!is_digit(*q) && !strchr("abcdefABCDEF:.", *q))
-				return "has a bad character in its [IPv6] address";
-		if (close[1] != ':')
-			return "lacks a :port";
-		port = close + 2;
-	} else {
-		const char *colon = strrchr(s, ':');
-
-		if (colon == NULL)
-			return "lacks a :port";
-		if (colon == s)
-			return "lacks a host";
-		for (q = s; q < colon; q++) {
-			if (*q == ':')
-				return "has an IPv6 address without [brackets]";
-			if (!is_digit(*q) && !strchr("-._", *q) &&
-			    !((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z'))
-				return "has a bad character in its host name";
-		}
-		port = colon + 1;
-	}
-	if (!parse_whole(port, &v) || v < 1 || v > 65535)
-		return "has no valid port (1..65535)";
-	return NULL;
-}
-
-static bool
-has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* NULL when u is an RPC URL we support, else what is wrong. */
-static const char *
-url_check(const char *u)
-{
-	if (has_prefix(u, "ipc://"))
-		return u[6] != '\0' ? NULL : "has no socket path after ipc://";
-	if (has_prefix(u, "tcp://"))
-		return hostport_check(u + 6);
-	if (has_prefix(u, "tls+tcp://"))
-		return hostport_check(u + 10);
-	return "is not an ipc://path, tcp://host:port or tls+tcp://host:port URL";
-}
-
 static ods_err
 add_warning(struct parse *p, const struct site *s, const char *why)
 {
@@ -561,7 +320,7 @@ add_url(struct parse *p, const struct site *s, const struct elem *e, struct conf
 	copy = strdup(url);
 	if (copy == NULL)
 		goto out;
-	if (has_prefix(url, "tls+tcp://")) {
+	if (conf_url_is_tls(url)) {
 		uses = grow(p->tls, p->n_tls, sizeof(*uses));
 		if (uses == NULL)
 			goto out;
@@ -646,11 +405,11 @@ check_value(struct parse *p, const struct site *s, const struct elem *e, const c
 			            e->name);
 		return ODS_OK;
 	case K_HOSTPORT:
-		why = hostport_check(v);
+		why = conf_hostport_check(v);
 		break;
 	case K_LISTEN:
 	case K_ENDPOINT:
-		why = url_check(v);
+		why = conf_url_check(v);
 		break;
 	default:
 		return fail(p, s, "internal error: not a leaf");
@@ -709,9 +468,9 @@ apply_default(struct parse *p, const struct elem *e, char *base)
 
 		if (e->flags & (F_WARN | F_REPEAT))
 			return ODS_OK;
-		for (size_t i = 0; i < N_ELEMS && rc == ODS_OK; i++)
-			if (elems[i].parent == e->self)
-				rc = apply_default(p, &elems[i], inner);
+		for (size_t i = 0; i < CONF_ELEMS_N && rc == ODS_OK; i++)
+			if (conf_elems[i].parent == e->self)
+				rc = apply_default(p, &conf_elems[i], inner);
 		return rc;
 	}
 	if (e->def == NULL)
@@ -762,8 +521,8 @@ unknown(struct parse *p, const struct site *s, const struct elem *er)
 	char list[260] = "";
 	size_t used = 0;
 
-	for (size_t i = 0; i < N_ELEMS; i++) {
-		const struct elem *e = &elems[i];
+	for (size_t i = 0; i < CONF_ELEMS_N; i++) {
+		const struct elem *e = &conf_elems[i];
 
 		if (e->parent != er->self || e->kind == K_REJECT)
 			continue;
@@ -814,7 +573,7 @@ element(struct parse *p, xmlNode *k, const struct site *s, const struct elem *e,
 static ods_err
 walk(struct parse *p, xmlNode *n, const struct site *ns, const struct elem *er, char *base)
 {
-	long seen[N_ELEMS] = {0}; /* line of the first occurrence of each row */
+	long seen[CONF_ELEMS_N] = {0}; /* line of the first occurrence of each row */
 	ods_err rc;
 
 	for (xmlNode *k = n->children; k != NULL; k = k->next) {
@@ -834,45 +593,27 @@ walk(struct parse *p, xmlNode *n, const struct site *ns, const struct elem *er, 
 			return fail(p, ns, "entity references are not supported");
 		if (k->type != XML_ELEMENT_NODE)
 			continue; /* comments, processing instructions */
-		e = elem_find(er->self, s.name);
+		e = conf_elem_find(er->self, s.name);
 		if (e == NULL)
 			return unknown(p, &s, er);
-		if (seen[e - elems] != 0 && !(e->flags & F_REPEAT))
-			return fail(p, &s, "given twice (first on line %ld)", seen[e - elems]);
-		if (seen[e - elems] == 0)
-			seen[e - elems] = s.line > 0 ? s.line : 1;
+		if (seen[e - conf_elems] != 0 && !(e->flags & F_REPEAT))
+			return fail(p, &s, "given twice (first on line %ld)", seen[e - conf_elems]);
+		if (seen[e - conf_elems] == 0)
+			seen[e - conf_elems] = s.line > 0 ? s.line : 1;
 		rc = element(p, k, &s, e, base);
 		if (rc != ODS_OK)
 			return rc;
 	}
-	for (size_t i = 0; i < N_ELEMS; i++) {
-		if (elems[i].parent != er->self || seen[i] != 0)
+	for (size_t i = 0; i < CONF_ELEMS_N; i++) {
+		if (conf_elems[i].parent != er->self || seen[i] != 0)
 			continue;
-		if (elems[i].flags & F_REQUIRED)
-			return fail(p, ns, "missing <%s>", elems[i].name);
-		rc = apply_default(p, &elems[i], base);
+		if (conf_elems[i].flags & F_REQUIRED)
+			return fail(p, ns, "missing <%s>", conf_elems[i].name);
+		rc = apply_default(p, &conf_elems[i], base);
 		if (rc != ODS_OK)
 			return rc;
 	}
 	return ODS_OK;
-}
-
-/* "tcp://0.0.0.0:1" -> "tcp://127.0.0.1:1": where a client on this host dials a listener. */
-static char *
-local_url(const char *url)
-{
-	const char *host = strstr(url, "://");
-	int pre;
-
-	if (host == NULL)
-		return strdup(url);
-	host += 3;
-	pre = (int)(host - url);
-	if (has_prefix(host, "0.0.0.0:"))
-		return str_printf("%.*s127.0.0.1%s", pre, url, host + 7);
-	if (has_prefix(host, "[::]:"))
-		return str_printf("%.*s[::1]%s", pre, url, host + 4);
-	return strdup(url);
 }
 
 /* Defaults that depend on other values, and the checks that need the whole file. */
@@ -906,7 +647,7 @@ finish(struct parse *p)
 				return oom(p);
 		}
 		for (size_t j = 0; n_given == 0 && j < svc->n_listen; j++) {
-			char *url = local_url(svc->listen[j].url);
+			char *url = conf_url_local(svc->listen[j].url);
 
 			ep = url ? grow(svc->endpoints, svc->n_endpoints, sizeof(*ep)) : NULL;
 			if (ep == NULL) {
@@ -984,7 +725,7 @@ parse_doc(struct parse *p, const char *xml, size_t len)
 	xmlParserCtxtPtr ctxt;
 	xmlDoc *doc;
 	xmlNode *root;
-	const struct elem *er = &elems[0]; /* the table starts with the root */
+	const struct elem *er = &conf_elems[0]; /* the table starts with the root */
 	struct site rs = {0, er->name, NULL};
 	char where[DIAG_WHERE_MAX];
 	ods_err rc;
