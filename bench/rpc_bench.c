@@ -19,6 +19,7 @@
 
 #include "lib/conf/conf.h"
 #include "lib/rpc/client.h"
+#include "lib/svc/peer.h"
 #include "ods/common.pb-c.h"
 
 #define SAMPLES_MAX (1u << 20)
@@ -43,17 +44,11 @@ now_ns(void)
 static struct rpc_client *
 client_new(void)
 {
-	const struct conf_service *cs = &conf->cluster.svc[kind];
-	struct rpc_client_opts o = {
-		.endpoints = (const char *const *)cs->endpoints,
-		.n_endpoints = cs->n_endpoints,
-		.tls = {conf->cluster.tls.cert_file, conf->cluster.tls.key_file,
-		        conf->cluster.tls.ca_file},
-		.max_message_bytes = conf->cluster.max_message_bytes,
-	};
+	struct rpc_client_opts o;
 	struct rpc_client *c = NULL;
 	struct diag d = {0};
 
+	svc_peer_opts(conf, kind, &o);
 	if (rpc_client_new(&c, &o, &d) != ODS_OK) {
 		fprintf(stderr, "rpc_bench: %s\n", d.msg);
 		exit(1);

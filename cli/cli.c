@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/rpc/client.h"
+#include "lib/svc/peer.h"
 #include "ods/common.pb-c.h"
 
 #define CLI_TIMEOUT_MS 30000
@@ -86,16 +87,15 @@ cli_connect(struct cli *c)
 		fprintf(stderr, "Error: %s: %s\n", d.where[0] ? d.where : path, d.msg);
 		return rc;
 	}
-	const struct conf_service *cs = &c->conf->cluster.svc[c->kind];
 	const char *one[1] = {c->endpoint};
-	struct rpc_client_opts o = {
-		.endpoints = c->endpoint ? one : (const char *const *)cs->endpoints,
-		.n_endpoints = c->endpoint ? 1 : cs->n_endpoints,
-		.tls = {c->conf->cluster.tls.cert_file, c->conf->cluster.tls.key_file,
-		        c->conf->cluster.tls.ca_file},
-		.max_message_bytes = c->conf->cluster.max_message_bytes,
-		.fail_fast = true,
-	};
+	struct rpc_client_opts o;
+
+	svc_peer_opts(c->conf, c->kind, &o);
+	o.fail_fast = true;
+	if (c->endpoint) {
+		o.endpoints = one;
+		o.n_endpoints = 1;
+	}
 	rc = rpc_client_new(&c->client, &o, &d);
 	if (rc != ODS_OK)
 		fprintf(stderr, "Error: %s: %s\n", d.where, d.msg);

@@ -18,6 +18,33 @@ clock_set_offset(struct clock *c, int64_t offset_s)
 }
 
 int64_t
+clock_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+clock_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+clock_sleep_ms(int64_t ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	if (ms > 0)
+		nanosleep(&ts, NULL);
+}
+
+int64_t
 clock_offset(const struct clock *c)
 {
 	return atomic_load(&((struct clock *)c)->offset_s);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/base/clock.h"
 #include "lib/rpc/envelope.h"
 #include "lib/rpc/status.h"
 #include "ods/common.pb-c.h"
@@ -52,32 +53,6 @@ struct rpc_client {
 	atomic_size_t preferred; /* last endpoint that answered */
 	atomic_uint_fast64_t next_id;
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-sleep_ms(int64_t ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
 
 static void
 pipe_event(nng_pipe p, nng_pipe_ev ev, void *arg)
@@ -118,7 +93,7 @@ rpc_client_new(struct rpc_client **out, const struct rpc_client_opts *o, struct 
 	c->max_bytes = o->max_message_bytes;
 	c->tls = o->tls;
 	c->fail_fast = o->fail_fast;
-	atomic_init(&c->next_id, ((uint64_t)wall_ms() << 16) ^ (uint64_t)getpid());
+	atomic_init(&c->next_id, ((uint64_t)clock_wall_ms() << 16) ^ (uint64_t)getpid());
 	for (size_t i = 0; i < c->n_eps; i++) {
 		struct endpoint *e = &c->eps[i];
 		e->client = c;
@@ -324,7 +299,7 @@ static ods_err
 call_loop(struct rpc_client *c, const uint8_t *req, size_t len, int64_t timeout_ms,
           Ods__Reply **reply_out, struct diag *d)
 {
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = clock_mono_ms() + timeout_ms;
 	int64_t backoff = BACKOFF_MIN_MS;
 	size_t start = atomic_load(&c->preferred) % c->n_eps;
 	ods_err rc = ODS_EUNAVAIL;
@@ -332,7 +307,7 @@ call_loop(struct rpc_client *c, const uint8_t *req, size_t len, int64_t timeout_
 	for (;;) {
 		for (size_t k = 0; k < c->n_eps; k++) {
 			size_t i = (start + k) % c->n_eps;
-			int64_t left = deadline - mono_ms();
+			int64_t left = deadline - clock_mono_ms();
 			Ods__Reply *r = NULL;
 			bool maybe_ran;
 
@@ -362,10 +337,10 @@ call_loop(struct rpc_client *c, const uint8_t *req, size_t len, int64_t timeout_
 			if (rc != ODS_EUNAVAIL || maybe_ran)
 				return rc;
 		}
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - clock_mono_ms();
 		if (left <= 0 || c->fail_fast)
 			break;
-		sleep_ms(backoff < left ? backoff : left);
+		clock_sleep_ms(backoff < left ? backoff : left);
 		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
 	}
 out:
@@ -401,7 +376,7 @@ rpc_client_call(struct rpc_client *c, const char *full_method, const ProtobufCMe
 		return rc;
 	rq.method = (char *)full_method;
 	rq.request_id = atomic_fetch_add(&c->next_id, 1);
-	rq.deadline_unix_ms = wall_ms() + timeout_ms;
+	rq.deadline_unix_ms = clock_wall_ms() + timeout_ms;
 	rq.payload.data = payload;
 	rq.payload.len = plen;
 	rc = rpc_pack_heap(&rq.base, &buf, &blen);

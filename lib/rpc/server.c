@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "lib/base/arena.h"
+#include "lib/base/clock.h"
 #include "lib/base/log.h"
 #include "lib/base/metrics.h"
 #include "lib/rpc/dispatch.h"
@@ -61,15 +62,6 @@ struct rpc_server {
 	bool drained;
 };
 
-static int64_t
-now_unix_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const struct listener *
 listener_of(const struct rpc_server *s, nng_msg *msg)
 {
@@ -113,7 +105,7 @@ run_call(struct rpc_server *s, struct worker *w, nng_msg *msg, struct rpc_call *
 	c->method = rq->method;
 	c->request_id = rq->request_id;
 	c->deadline_unix_ms = rq->deadline_unix_ms;
-	if (rq->deadline_unix_ms > 0 && rq->deadline_unix_ms < now_unix_ms())
+	if (rq->deadline_unix_ms > 0 && rq->deadline_unix_ms < clock_wall_ms())
 		return diag_fail(&c->diag, ODS_ETIMEDOUT, "request.deadline",
 		                 "deadline passed before the call started");
 	rc = rpc_dispatch_find(s->dispatch, rq->method, &t, &c->diag);

@@ -218,14 +218,6 @@ svc_init(struct svc *s, enum conf_svc kind, const char *prog,
 	return ODS_OK;
 }
 
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL); /* a signal cuts it short, which is what we want */
-}
-
 /* Read the cluster clock offset; a failure only means the database went away. */
 static void
 refresh_clock(struct svc *s)
@@ -261,7 +253,7 @@ svc_connect(struct svc *s)
 		told = true;
 		if (svc_stop_requested())
 			return ODS_EUNAVAIL;
-		sleep_ms(backoff);
+		clock_sleep_ms(backoff);
 		backoff = backoff * 2 > DB_BACKOFF_MAX_MS ? DB_BACKOFF_MAX_MS : backoff * 2;
 	}
 	rc = db_migrate(s->db, &version, &applied, &d);
@@ -367,7 +359,7 @@ svc_run(struct svc *s, svc_tick_fn tick, void *arg)
 		}
 		if (tick)
 			tick(s, arg);
-		sleep_ms(TICK_MS / 4);
+		clock_sleep_ms(TICK_MS / 4);
 	}
 	log_info("svc", "stopping", "signal received, draining");
 }

@@ -25,6 +25,7 @@
 #include "lib/rpc/client.h"
 #include "lib/rpc/envelope.h"
 #include "lib/rpc/status.h"
+#include "lib/svc/peer.h"
 #include "ods/common.pb-c.h"
 
 static struct ods_conf *conf;
@@ -53,17 +54,12 @@ mono_ms(void)
 static struct rpc_client *
 client_new(const struct rpc_tls *tls_override)
 {
-	const struct conf_service *cs = &conf->cluster.svc[kind];
-	struct rpc_client_opts o = {
-		.endpoints = (const char *const *)cs->endpoints,
-		.n_endpoints = cs->n_endpoints,
-		.tls = {conf->cluster.tls.cert_file, conf->cluster.tls.key_file,
-		        conf->cluster.tls.ca_file},
-		.max_message_bytes = conf->cluster.max_message_bytes * 8,
-	};
+	struct rpc_client_opts o;
 	struct rpc_client *c;
 	struct diag d = {0};
 
+	svc_peer_opts(conf, kind, &o);
+	o.max_message_bytes *= 8; /* so the raw oversized requests leave this side */
 	if (tls_override)
 		o.tls = *tls_override;
 	CHECK(rpc_client_new(&c, &o, &d) == ODS_OK, "client: %s", d.msg);
