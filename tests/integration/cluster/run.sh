@@ -83,19 +83,11 @@ expect_failure 'nope.xml' "$ODS_BIN/ods-keystored" -c "$ODS_STATE/nope.xml"
 step "database down: not ready, still alive; database back: ready again"
 hp=$(conf_value /Configuration/Cluster/Enforcer/Metrics)
 cluster db stop
-for ((i = 0; i < 50; i++)); do
-	http_get "$hp" /readyz | grep -q 'HTTP 503' && break
-	sleep 0.2
-done
-http_get "$hp" /readyz | grep -q 'not ready: database' || fail "/readyz still green without a database"
+wait_http "$hp" /readyz 'not ready: database' || fail "/readyz still green without a database"
 http_get "$hp" /healthz | grep -q 'HTTP 200' || fail "/healthz must not depend on the database"
 expect_failure 'NOT ready' ods-enforcer running
 cluster db start
-for ((i = 0; i < 50; i++)); do
-	http_get "$hp" /readyz | grep -q 'HTTP 200' && break
-	sleep 0.2
-done
-http_get "$hp" /readyz | grep -q 'HTTP 200' || fail "not ready again after the database came back"
+wait_http "$hp" /readyz 'HTTP 200' || fail "not ready again after the database came back"
 grep -q 'event=db_back' "$ODS_STATE/log/enforcerd.log" || fail "recovery not logged"
 
 step "SIGTERM drains and exits 0"

@@ -34,6 +34,16 @@ expect_failure() {
 # http_get HOSTPORT PATH: print status code and body of a GET (curl).
 http_get() { curl -s -o - -w '\nHTTP %{http_code}\n' "http://$1$2"; }
 
+# wait_http HOSTPORT PATH PATTERN [SECONDS]: wait until a GET's answer matches PATTERN.
+wait_http() {
+	local i
+	for ((i = 0; i < ${4:-10} * 5; i++)); do
+		http_get "$1" "$2" | grep -Eq -- "$3" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # conf_value XPATH: a value from the cluster's conf.xml.
 conf_value() { xmllint --xpath "string($1)" "$ODS_STATE/conf.xml"; }
 
