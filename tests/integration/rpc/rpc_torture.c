@@ -226,7 +226,10 @@ cmd_garbage(void)
 	free(buf);
 	free(blob);
 
-	rpc_client_free(c);
+	/* Not freed on purpose: after the peer dropped the connection in the middle of this
+	 * 80 MiB send, nng 1.5.2's nng_close sometimes never returns (seen about once in 20
+	 * runs). Our own clients refuse to send above the limit, so they never get here. */
+	(void)c;
 	expect_served("after garbage");
 	return 0;
 }
