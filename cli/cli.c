@@ -17,7 +17,7 @@
 static void
 print_help(const struct cli_def *def, FILE *f)
 {
-	fprintf(f, "usage: %s [-c conf.xml] [-s endpoint] [-t seconds] COMMAND [OPTIONS]\n\n",
+	fprintf(f, "usage: %s [-c conf.xml] [-s endpoint] [-t seconds] [-f] [-v] COMMAND [OPTIONS]\n\n",
 	        def->prog);
 	fprintf(f, "commands:\n");
 	for (const struct cli_cmd *cmd = def->cmds; cmd->name; cmd++)
@@ -114,7 +114,9 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *in,
 		return rc;
 	snprintf(full, sizeof(full), "%s%s", c->service_prefix, method);
 	rc = rpc_client_call(c->client, full, in, out_desc, c->timeout_ms, out, &d);
-	if (rc == ODS_EUNAVAIL || rc == ODS_ETIMEDOUT || rc == ODS_EAUTH)
+	/* Only transport failures name a URL in where; a server's UNAVAILABLE names its field. */
+	bool unreachable = strstr(d.where, "://") != NULL;
+	if (unreachable && (rc == ODS_EUNAVAIL || rc == ODS_ETIMEDOUT || rc == ODS_EAUTH))
 		fprintf(stderr, "Error: cannot reach %s: %s%s%s (is %s running?)\n", c->daemon,
 		        d.where, d.where[0] ? ": " : "", d.msg, c->daemon);
 	else if (rc != ODS_OK)
@@ -170,26 +172,51 @@ cli_cmd_verbosity(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-int
-cli_main(const struct cli_def *def, int argc, char **argv)
+static void
+cli_setup(struct cli *c, const struct cli_def *def)
 {
-	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'}, {"socket", required_argument, NULL, 's'},
-		{"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
-	};
-	struct cli c = {
+	*c = (struct cli){
 		.prog = def->prog,
 		.daemon = def->daemon,
 		.service_prefix = def->service_prefix,
 		.kind = def->kind,
 		.timeout_ms = CLI_TIMEOUT_MS,
 	};
+}
+
+ods_err
+cli_init(struct cli *c, const struct cli_def *def, const char *conf_path)
+{
+	cli_setup(c, def);
+	c->conf_path = conf_path;
+	return cli_connect(c);
+}
+
+void
+cli_fini(struct cli *c)
+{
+	rpc_client_free(c->client);
+	conf_free(c->conf);
+	c->client = NULL;
+	c->conf = NULL;
+}
+
+int
+cli_main(const struct cli_def *def, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'}, {"socket", required_argument, NULL, 's'},
+		{"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},      {"force", no_argument, NULL, 'f'},
+		{"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0},
+	};
+	struct cli c;
 	int ch, words, code;
 	char *end;
 
+	cli_setup(&c, def);
 	/* Options before the command only: the command's own options are its business. */
-	while ((ch = getopt_long(argc, argv, "+c:s:t:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:s:t:hVfv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			c.conf_path = optarg;
@@ -203,6 +230,12 @@ cli_main(const struct cli_def *def, int argc, char **argv)
 				fprintf(stderr, "Error: -t: '%s' is not a number of seconds\n", optarg);
 				return 2;
 			}
+			break;
+		case 'f':
+			c.force = true;
+			break;
+		case 'v':
+			c.verbose++;
 			break;
 		case 'h':
 			print_help(def, stdout);
@@ -230,7 +263,6 @@ cli_main(const struct cli_def *def, int argc, char **argv)
 		return 2;
 	}
 	code = cmd->fn(&c, argc - words + 1, argv + words - 1);
-	rpc_client_free(c.client);
-	conf_free(c.conf);
+	cli_fini(&c);
 	return code;
 }

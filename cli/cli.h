@@ -7,6 +7,7 @@
 #pragma once
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/base/err.h"
@@ -22,6 +23,8 @@ struct cli {
 	const char *conf_path;
 	const char *endpoint; /* -s override */
 	int64_t timeout_ms;
+	bool force;    /* -f: do not ask for confirmation */
+	int verbose;   /* -v, repeatable */
 	struct ods_conf *conf;
 	struct rpc_client *client;
 };
@@ -39,6 +42,12 @@ struct cli_def {
 	enum conf_svc kind;
 	const struct cli_cmd *cmds; /* ends with a NULL name */
 };
+
+/* Set c up for def's daemon with conf.xml at conf_path (NULL: $ODS_CONF or the default) and
+ * connect; for programs that call cli_call without cli_main (tests, benchmarks). Prints the
+ * error and returns it on failure. Release with cli_fini. */
+ods_err cli_init(struct cli *c, const struct cli_def *def, const char *conf_path);
+void cli_fini(struct cli *c);
 
 /* Parse global options, find the command (longest match of its words), run it. */
 int cli_main(const struct cli_def *def, int argc, char **argv);

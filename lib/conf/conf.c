@@ -867,6 +867,8 @@ conf_free(struct ods_conf *c)
 		free(r->module);
 		free(r->token_label);
 		free(r->pin);
+		free(r->pin_file);
+		free(r->pin_env);
 	}
 	free(c->repos);
 	free(c->syslog_facility);

@@ -30,6 +30,8 @@ struct conf_repository {
 	char *module;      /* Module: path of the PKCS#11 library */
 	char *token_label; /* TokenLabel */
 	char *pin;         /* PIN, or NULL */
+	char *pin_file;    /* PINFile: a file whose first line is the PIN (ours) */
+	char *pin_env;     /* PINEnvironment: an environment variable holding the PIN (ours) */
 	int64_t capacity;  /* Capacity: maximum key pairs, 0 = unlimited */
 	bool require_backup;
 	bool skip_public_key;

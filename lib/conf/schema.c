@@ -52,6 +52,8 @@ const struct elem conf_elems[] = {
 	PATH(N_REPO, "Module", F_REQUIRED, REPO(module), NULL),
 	STR(N_REPO, "TokenLabel", F_REQUIRED, REPO(token_label), 1, 32, NULL),
 	STR(N_REPO, "PIN", F_RAW, REPO(pin), 0, 255, NULL),
+	PATH(N_REPO, "PINFile", 0, REPO(pin_file), NULL),
+	STR(N_REPO, "PINEnvironment", 0, REPO(pin_env), 1, 255, NULL),
 	NUM(N_REPO, "Capacity", K_I64, REPO(capacity), 0, INT64_MAX, NULL),
 	FLAG(N_REPO, "RequireBackup", REPO(require_backup)),
 	FLAG(N_REPO, "SkipPublicKey", REPO(skip_public_key)),

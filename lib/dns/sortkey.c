@@ -7,9 +7,10 @@
  */
 #include "lib/dns/sortkey.h"
 
+#include "lib/dns/name.h"
+
 #include <string.h>
 
-#include <ldns/ldns.h>
 
 #define LABEL_MAX 63
 /* A 255-byte name holds at most 127 one-byte labels besides the root. */
@@ -168,16 +169,10 @@ dns_sortkey_to_wire(const uint8_t *key, size_t key_len, uint8_t *out, size_t cap
 ods_err
 dns_sortkey_from_str(const char *name, uint8_t *out, size_t cap, size_t *out_len)
 {
-	ldns_rdf *rdf;
-	ods_err rc;
+	uint8_t wire[DNS_NAME_WIRE_MAX];
+	size_t len;
 
-	if (name == NULL)
+	if (name == NULL || dns_name_to_wire(name, wire, sizeof(wire), &len) != ODS_OK)
 		return ODS_EINVAL;
-	/* ldns allocates the rdf (owned here); it appends the root label to relative names. */
-	rdf = ldns_dname_new_frm_str(name);
-	if (rdf == NULL)
-		return ODS_EINVAL;
-	rc = dns_sortkey_from_wire(ldns_rdf_data(rdf), ldns_rdf_size(rdf), out, cap, out_len);
-	ldns_rdf_deep_free(rdf);
-	return rc;
+	return dns_sortkey_from_wire(wire, len, out, cap, out_len);
 }

@@ -17,9 +17,9 @@
 #include <stdint.h>
 
 #include "lib/base/err.h"
+#include "lib/dns/name.h"
 
 /* Largest wire-format name (RFC 1035 §3.1), root label included. */
-#define DNS_NAME_WIRE_MAX 255
 
 /* Enough for the key of any valid name. A key has at most 2 bytes per label byte plus one
  * terminator per label; for a 255-byte wire name that is at most 504 bytes (four labels

@@ -323,8 +323,9 @@ call_loop(struct rpc_client *c, const uint8_t *req, size_t len, int64_t timeout_
 					*reply_out = r;
 					return ODS_OK;
 				}
-				diag_fail(d, ODS_EUNAVAIL, c->eps[i].url, "%s",
-				          r->message ? r->message : "unavailable");
+				/* The server's own words: where is its field, not our URL. */
+				diag_fail(d, ODS_EUNAVAIL, r->where && r->where[0] ? r->where : "server",
+				          "%s", r->message ? r->message : "unavailable");
 				ods__reply__free_unpacked(r, NULL);
 				rc = ODS_EUNAVAIL;
 				if (busy) {

@@ -38,7 +38,7 @@ void rpc_client_free(struct rpc_client *c);
 /* Call full_method ("ods.enforcer.Enforcer/Health") with input `in`; on ODS_OK *out is the
  * decoded reply of type out_desc (free with protobuf_c_message_free_unpacked(*out, NULL)).
  * On failure d has the server's message and where, or says which endpoints could not be
- * reached and why. Errors: the server's status as ods_err, ODS_EUNAVAIL (no endpoint
+ * reached and why: then, and only then, d->where is an endpoint URL ("tcp://..."). Errors: the server's status as ods_err, ODS_EUNAVAIL (no endpoint
  * reachable before the deadline, or connection lost mid-call), ODS_ETIMEDOUT, ODS_EAUTH
  * (TLS handshake refused). Thread-safe. */
 ods_err rpc_client_call(struct rpc_client *c, const char *full_method,

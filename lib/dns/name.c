@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Name conversion through ldns (ldns_dname_new_frm_str owns its result; we copy and free). */
+#include "lib/dns/name.h"
+
+#include <ldns/ldns.h>
+#include <string.h>
+
+ods_err
+dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *out_len)
+{
+	ldns_rdf *rdf = ldns_dname_new_frm_str(name);
+	size_t n;
+
+	if (rdf == NULL)
+		return ODS_EINVAL;
+	n = ldns_rdf_size(rdf);
+	if (n > cap) {
+		ldns_rdf_deep_free(rdf);
+		return ODS_ENOMEM;
+	}
+	memcpy(out, ldns_rdf_data(rdf), n);
+	*out_len = n;
+	ldns_rdf_deep_free(rdf);
+	return ODS_OK;
+}
