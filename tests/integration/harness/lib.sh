@@ -47,6 +47,32 @@ wait_http() {
 # conf_value XPATH: a value from the cluster's conf.xml.
 conf_value() { xmllint --xpath "string($1)" "$ODS_STATE/conf.xml"; }
 
+# restart_with SVC CONF: stop the cluster's ods-<SVC>d and run it on a copy of CONF at
+# $ODS_STATE/<SVC>.xml (`cluster up` would rewrite conf.xml), as the cluster would: same pid
+# file and log. Waits until its CLI says it is running.
+restart_with() {
+	local svc=$1 conf=$2 pid i cli
+	case $svc in
+	keystore) cli=ods-hsmutil ;;
+	enforcer) cli=ods-enforcer ;;
+	signer) cli=ods-signer ;;
+	esac
+	pid=$(pid_of "$svc" 2>/dev/null || true)
+	if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid"
+		wait_gone "$pid" 10 || fail "ods-${svc}d did not stop"
+	fi
+	cp "$conf" "$ODS_STATE/$svc.xml"
+	SOFTHSM2_CONF=$ODS_STATE/softhsm/softhsm2.conf "$ODS_BIN/ods-${svc}d" -c "$ODS_STATE/$svc.xml" \
+		>>"$ODS_STATE/log/${svc}d.log" 2>&1 &
+	echo $! >"$ODS_STATE/run/${svc}d.pid"
+	for ((i = 0; i < 50; i++)); do
+		"$cli" -c "$ODS_STATE/$svc.xml" running >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	fail "ods-${svc}d did not come up on $conf"
+}
+
 # pid_of NAME: pid of the cluster daemon NAME (keystore, enforcer, signer).
 pid_of() { cat "$ODS_STATE/run/${1}d.pid"; }
 

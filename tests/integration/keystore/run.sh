@@ -43,51 +43,33 @@ cluster up >/dev/null
 "$ks" check "$kept" ED25519
 expect_output "$kept" ods-hsmutil list
 
-# Run our own keystored on an edited conf.xml (cluster up would rewrite it).
-restart_keystore_with() {
-	local pid
-	pid=$(pid_of keystore 2>/dev/null || true)
-	if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid"
-		wait_gone "$pid" 10 || fail "ods-keystored did not stop"
-	fi
-	cp "$1" "$ODS_STATE/ks.xml"
-	SOFTHSM2_CONF=$ODS_STATE/softhsm/softhsm2.conf "$ODS_BIN/ods-keystored" -c "$ODS_STATE/ks.xml" \
-		>>"$ODS_STATE/log/keystored.log" 2>&1 &
-	echo $! >"$ODS_STATE/run/keystored.pid"
-	for ((i = 0; i < 50; i++)); do
-		ods-hsmutil -c "$ODS_STATE/ks.xml" running >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	fail "ods-keystored did not come up on $1"
-}
 pin=$(cat "$ODS_STATE/softhsm/pin")
 
 step "a wrong PIN: the daemon runs, says why, and ods-hsmutil login fixes it"
 sed "s|<PIN>$pin</PIN>|<PIN>0000</PIN>|" "$ODS_CONF" >"$ODS_STATE/wrongpin.xml"
-restart_keystore_with "$ODS_STATE/wrongpin.xml"
-expect_output 'CKR_PIN_INCORRECT' ods-hsmutil -c "$ODS_STATE/ks.xml" info
-expect_failure 'SoftHSM.*(not usable|PIN)' ods-hsmutil -c "$ODS_STATE/ks.xml" generate SoftHSM ecdsa
-echo 1111 | expect_failure 'CKR_PIN_INCORRECT' ods-hsmutil -c "$ODS_STATE/ks.xml" login
-echo "$pin" | expect_output 'logged in' ods-hsmutil -c "$ODS_STATE/ks.xml" login
-expect_output 'successful' ods-hsmutil -c "$ODS_STATE/ks.xml" generate SoftHSM ed25519
+restart_with keystore "$ODS_STATE/wrongpin.xml"
+expect_output 'CKR_PIN_INCORRECT' ods-hsmutil -c "$ODS_STATE/keystore.xml" info
+expect_failure 'SoftHSM.*(not usable|PIN)' ods-hsmutil -c "$ODS_STATE/keystore.xml" generate SoftHSM ecdsa
+echo 1111 | expect_failure 'CKR_PIN_INCORRECT' ods-hsmutil -c "$ODS_STATE/keystore.xml" login
+echo "$pin" | expect_output 'logged in' ods-hsmutil -c "$ODS_STATE/keystore.xml" login
+expect_output 'successful' ods-hsmutil -c "$ODS_STATE/keystore.xml" generate SoftHSM ed25519
 
 step "PIN from a file instead of conf.xml"
 echo "$pin" >"$ODS_STATE/pinfile"
 sed "s|<PIN>$pin</PIN>|<PINFile>$ODS_STATE/pinfile</PINFile>|" "$ODS_CONF" >"$ODS_STATE/pinfile.xml"
-restart_keystore_with "$ODS_STATE/pinfile.xml"
-expect_output 'Logged in: *yes' ods-hsmutil -c "$ODS_STATE/ks.xml" info
+restart_with keystore "$ODS_STATE/pinfile.xml"
+expect_output 'Logged in: *yes' ods-hsmutil -c "$ODS_STATE/keystore.xml" info
 
 step "a module that does not load, and Capacity"
 sed "s|</RepositoryList>|<Repository name=\"Broken\"><Module>/nonexistent/libpkcs11.so</Module><TokenLabel>x</TokenLabel><PIN>1</PIN></Repository><Repository name=\"Small\"><Module>/usr/lib/softhsm/libsofthsm2.so</Module><TokenLabel>OpenDNSSEC</TokenLabel><PIN>$pin</PIN><Capacity>1</Capacity></Repository></RepositoryList>|" \
 	"$ODS_CONF" >"$ODS_STATE/more.xml"
-restart_keystore_with "$ODS_STATE/more.xml"
-expect_output 'cannot load PKCS#11 module /nonexistent' ods-hsmutil -c "$ODS_STATE/ks.xml" info Broken
-expect_failure 'Broken.*cannot load' ods-hsmutil -c "$ODS_STATE/ks.xml" generate Broken ecdsa
-expect_output 'successful' ods-hsmutil -c "$ODS_STATE/ks.xml" generate Small ecdsa
-expect_failure 'full.*Capacity 1' ods-hsmutil -c "$ODS_STATE/ks.xml" generate Small ecdsa
+restart_with keystore "$ODS_STATE/more.xml"
+expect_output 'cannot load PKCS#11 module /nonexistent' ods-hsmutil -c "$ODS_STATE/keystore.xml" info Broken
+expect_failure 'Broken.*cannot load' ods-hsmutil -c "$ODS_STATE/keystore.xml" generate Broken ecdsa
+expect_output 'successful' ods-hsmutil -c "$ODS_STATE/keystore.xml" generate Small ecdsa
+expect_failure 'full.*Capacity 1' ods-hsmutil -c "$ODS_STATE/keystore.xml" generate Small ecdsa
 
 step "purge asks first; -f does not"
-echo NO | expect_failure 'cancelled' ods-hsmutil -c "$ODS_STATE/ks.xml" purge Small
-expect_output 'Purge done: 1 key deleted' ods-hsmutil -c "$ODS_STATE/ks.xml" -f purge Small
-expect_output '0 keys found' ods-hsmutil -c "$ODS_STATE/ks.xml" list Small
+echo NO | expect_failure 'cancelled' ods-hsmutil -c "$ODS_STATE/keystore.xml" purge Small
+expect_output 'Purge done: 1 key deleted' ods-hsmutil -c "$ODS_STATE/keystore.xml" -f purge Small
+expect_output '0 keys found' ods-hsmutil -c "$ODS_STATE/keystore.xml" list Small
