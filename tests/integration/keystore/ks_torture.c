@@ -9,6 +9,8 @@
  *   ks_torture bad
  *   ks_torture keep ALG            (prints the locator of a new key in SoftHSM)
  *   ks_torture check LOCATOR ALG   (signs 16 RRsets with an existing key, verifies them)
+ *   ks_torture backup REPOSITORY list|prepare|commit|rollback
+ *                                  (prints "changed=N none=N required=N requested=N done=N")
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -190,6 +192,29 @@ cmd_concurrent(int alg, int threads, int rounds, size_t batch)
 	return 0;
 }
 
+static int
+cmd_backup(const char *repo, const char *op)
+{
+	static const char *const ops[] = {"list", "prepare", "commit", "rollback"};
+	Ods__Keystore__BackupRequest rq = ODS__KEYSTORE__BACKUP_REQUEST__INIT;
+	Ods__Keystore__BackupReply *r = NULL;
+
+	rq.repository = (char *)repo;
+	rq.op = (Ods__Keystore__BackupRequest__Op)4;
+	for (int i = 0; i < 4; i++)
+		if (strcmp(op, ops[i]) == 0)
+			rq.op = (Ods__Keystore__BackupRequest__Op)i;
+	CHECK((int)rq.op < 4, "unknown backup op %s", op);
+	if (cli_call(&cli, "Backup", &rq.base, &ods__keystore__backup_reply__descriptor,
+	             (ProtobufCMessage **)&r) != ODS_OK)
+		return 1;
+	printf("changed=%lld none=%lld required=%lld requested=%lld done=%lld\n",
+	       (long long)r->changed, (long long)r->no_backup, (long long)r->required,
+	       (long long)r->requested, (long long)r->done);
+	ods__keystore__backup_reply__free_unpacked(r, NULL);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -209,6 +234,8 @@ main(int argc, char **argv)
 		printf("%s\n", k);
 		free(k);
 		rc = 0;
+	} else if (strcmp(argv[1], "backup") == 0 && argc == 4) {
+		rc = cmd_backup(argv[2], argv[3]);
 	} else if (strcmp(argv[1], "check") == 0 && argc == 4) {
 		struct diag d = {0};
 		ods_err e = cli_hsm_check(&cli, argv[2], dns_alg_from_name(argv[3]), 16, &d);

@@ -61,13 +61,23 @@ restart_with keystore "$ODS_STATE/pinfile.xml"
 expect_output 'Logged in: *yes' ods-hsmutil -c "$ODS_STATE/keystore.xml" info
 
 step "a module that does not load, and Capacity"
-sed "s|</RepositoryList>|<Repository name=\"Broken\"><Module>/nonexistent/libpkcs11.so</Module><TokenLabel>x</TokenLabel><PIN>1</PIN></Repository><Repository name=\"Small\"><Module>/usr/lib/softhsm/libsofthsm2.so</Module><TokenLabel>OpenDNSSEC</TokenLabel><PIN>$pin</PIN><Capacity>1</Capacity></Repository></RepositoryList>|" \
+sed "s|</RepositoryList>|<Repository name=\"Broken\"><Module>/nonexistent/libpkcs11.so</Module><TokenLabel>x</TokenLabel><PIN>1</PIN></Repository><Repository name=\"Small\"><Module>/usr/lib/softhsm/libsofthsm2.so</Module><TokenLabel>OpenDNSSEC</TokenLabel><PIN>$pin</PIN><Capacity>1</Capacity><RequireBackup/></Repository></RepositoryList>|" \
 	"$ODS_CONF" >"$ODS_STATE/more.xml"
 restart_with keystore "$ODS_STATE/more.xml"
 expect_output 'cannot load PKCS#11 module /nonexistent' ods-hsmutil -c "$ODS_STATE/keystore.xml" info Broken
 expect_failure 'Broken.*cannot load' ods-hsmutil -c "$ODS_STATE/keystore.xml" generate Broken ecdsa
 expect_output 'successful' ods-hsmutil -c "$ODS_STATE/keystore.xml" generate Small ecdsa
 expect_failure 'full.*Capacity 1' ods-hsmutil -c "$ODS_STATE/keystore.xml" generate Small ecdsa
+
+step "backup bookkeeping: required -> prepare -> requested -> commit -> done; rollback"
+bk() { ODS_CONF=$ODS_STATE/keystore.xml "$ks" backup Small "$1"; }
+expect_output 'changed=0 none=0 required=1 requested=0 done=0' bk list
+expect_output 'changed=1 none=0 required=0 requested=1 done=0' bk prepare
+expect_output 'changed=1 none=0 required=1 requested=0 done=0' bk rollback
+expect_output 'changed=1 none=0 required=0 requested=1 done=0' bk prepare
+expect_output 'changed=1 none=0 required=0 requested=0 done=1' bk commit
+expect_output 'changed=0 none=0 required=0 requested=0 done=1' bk rollback
+expect_output 'done' ods-hsmutil -c "$ODS_STATE/keystore.xml" list Small
 
 step "purge asks first; -f does not"
 echo NO | expect_failure 'cancelled' ods-hsmutil -c "$ODS_STATE/keystore.xml" purge Small
