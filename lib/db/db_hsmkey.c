@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base/hex.h"
 #include "lib/db/db.h"
 
 #define COLS "repository, locator, algorithm, bits, public_key, public_on_token, backup, " \
@@ -24,53 +25,23 @@ db_hsmkey_clear(struct db_hsmkey *k)
 static char *
 bytea_text(const uint8_t *b, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
 	char *s = malloc(2 * n + 3);
 
 	if (s == NULL)
 		return NULL;
 	s[0] = '\\';
 	s[1] = 'x';
-	for (size_t i = 0; i < n; i++) {
-		s[2 + 2 * i] = digits[b[i] >> 4];
-		s[3 + 2 * i] = digits[b[i] & 15];
-	}
-	s[2 + 2 * n] = '\0';
+	hex_encode(b, n, s + 2);
 	return s;
-}
-
-static int
-nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Decode a bytea result value ("\x...") into out (cap bytes). */
 static bool
 bytea_decode(const char *s, uint8_t *out, size_t cap, size_t *len)
 {
-	size_t n;
-
 	if (s[0] != '\\' || s[1] != 'x')
 		return false;
-	s += 2;
-	n = strlen(s);
-	if (n % 2 || n / 2 > cap)
-		return false;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	*len = n / 2;
-	return true;
+	return hex_decode(s + 2, out, cap, len);
 }
 
 static ods_err

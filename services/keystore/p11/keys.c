@@ -13,6 +13,7 @@
 #include <sys/random.h>
 
 #include "lib/base/arena.h"
+#include "lib/base/hex.h"
 #include "lib/conf/conf.h"
 #include "lib/dns/dnskey.h"
 #include "services/keystore/backend.h"
@@ -142,35 +143,6 @@ p11_supports(void *state, int alg)
 	return false;
 }
 
-static void
-hex(const uint8_t *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static bool
-unhex(const char *s, uint8_t *out, size_t cap, size_t *len)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n % 2 || n / 2 > cap)
-		return false;
-	for (size_t i = 0; i < n / 2; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return false;
-		out[i] = (uint8_t)v;
-	}
-	*len = n / 2;
-	return true;
-}
-
 /* Read one attribute into a malloc'd buffer. */
 static CK_RV
 get_attr(CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE t,
@@ -270,7 +242,7 @@ p11_generate(void *state, int alg, unsigned bits, struct ks_new_key *out, struct
 		return diag_fail(d, ODS_EINVAL, "algorithm", "unknown algorithm %d", alg);
 	if (getrandom(id, sizeof(id), 0) != (ssize_t)sizeof(id))
 		return diag_fail(d, ODS_EINTERNAL, r->name, "no random bytes for a key id");
-	hex(id, sizeof(id), label);
+	hex_encode(id, sizeof(id), label);
 	params = p11_ec_params(alg, &plen);
 
 	CK_MECHANISM mech = {kind == DNS_KEY_RSA  ? CKM_RSA_PKCS_KEY_PAIR_GEN
@@ -364,7 +336,7 @@ p11_load(void *state, const char *locator, const uint8_t *sealed, size_t sealed_
 
 	(void)sealed;
 	(void)sealed_len;
-	if (!unhex(locator, id, sizeof(id), &idlen))
+	if (locator[0] == '\0' || !hex_decode(locator, id, sizeof(id), &idlen))
 		return diag_fail(d, ODS_EINVAL, "locator", "'%s' is not a hex CKA_ID", locator);
 	rc = p11_session_get(r, &s, &gen, d);
 	if (rc != ODS_OK)
@@ -483,7 +455,7 @@ p11_remove(void *state, const char *locator, struct diag *d)
 	CK_RV rv = CKR_OK;
 	ods_err rc;
 
-	if (!unhex(locator, id, sizeof(id), &idlen))
+	if (locator[0] == '\0' || !hex_decode(locator, id, sizeof(id), &idlen))
 		return diag_fail(d, ODS_EINVAL, "locator", "'%s' is not a hex CKA_ID", locator);
 	rc = p11_session_get(r, &s, &gen, d);
 	if (rc != ODS_OK)
