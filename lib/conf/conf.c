@@ -5,11 +5,13 @@
  * its line. One recursive walk then checks each element against the table `conf_elems` in
  * schema.c, which gives for every element its parent, its type, its range, its default and the
  * field it fills in struct ods_conf. Nothing else in this file knows element names except the
- * few element kinds that create records (Repository, Listen, Endpoint). Defaults are written in
- * the table as conf.xml text and go through the same checks as the file; host:port and URL
- * values are checked by url.c. After the walk, one pass fills in the defaults that depend on
- * other values (SignerThreads, the default listeners and endpoints) and checks that every
- * tls+tcp URL has a certificate, a key and a CA.
+ * few element kinds that create records (Repository, Listen, Endpoint). A Repository's type
+ * attribute ("pkcs11" or "software") decides which of its rows apply; the table marks them
+ * F_PKCS11 or F_SOFTWARE and repo_check() applies that once the Repository has been read.
+ * Defaults are written in the table as conf.xml text and go through the same checks as the
+ * file; host:port and URL values are checked by url.c. After the walk, one pass fills in the
+ * defaults that depend on other values (SignerThreads, the default listeners and endpoints) and
+ * checks that every tls+tcp URL has a certificate, a key and a CA.
  */
 #include "lib/conf/conf.h"
 
@@ -283,6 +285,15 @@ check_attrs(struct parse *p, const xmlNode *k, const struct site *s, const struc
 	return ODS_OK;
 }
 
+static bool
+has_child(const xmlNode *k, const char *name)
+{
+	for (const xmlNode *c = k->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+			return true;
+	return false;
+}
+
 static ods_err
 add_warning(struct parse *p, const struct site *s, const char *why)
 {
@@ -478,6 +489,86 @@ apply_default(struct parse *p, const struct elem *e, char *base)
 	return leaf(p, &s, e, base, e->def, NULL);
 }
 
+/* Repository@type into *out; absent means pkcs11. */
+static ods_err
+repo_type(struct parse *p, const xmlNode *k, const struct site *s, enum conf_repo_type *out)
+{
+	static const enum conf_repo_type types[] = {CONF_REPO_PKCS11, CONF_REPO_SOFTWARE};
+	char *v;
+	ods_err rc = attr_get(p, k, s, "type", &v);
+
+	if (rc != ODS_OK || v == NULL)
+		return rc;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(v, conf_repo_type_name(types[i])) == 0) {
+			free(v);
+			*out = types[i];
+			return ODS_OK;
+		}
+	}
+	rc = fail(p, s, "type '%s' is not \"pkcs11\" or \"software\"", v);
+	free(v);
+	return rc;
+}
+
+/* The rules that depend on Repository@type, checked after the walk (schema rows flagged
+ * F_PKCS11 or F_SOFTWARE): an element of the other type is an error at its own line; the
+ * F_REQUIRED rows of this type must be there; and a software repository takes exactly one of
+ * its F_SOFTWARE rows (the key-encryption key, from a file or from the environment). */
+static ods_err
+repo_check(struct parse *p, const xmlNode *k, const struct site *rs,
+           const struct conf_repository *r)
+{
+	bool soft = r->type == CONF_REPO_SOFTWARE;
+	unsigned mine = soft ? F_SOFTWARE : F_PKCS11, other = soft ? F_PKCS11 : F_SOFTWARE;
+	const struct elem *kek = NULL;
+	long kek_line = 0;
+	char list[128] = "";
+	size_t used = 0;
+
+	for (const xmlNode *c = k->children; c != NULL; c = c->next) {
+		struct site cs = {xmlGetLineNo(c), (const char *)c->name, rs->name};
+		const struct elem *e;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		e = conf_elem_find(N_REPO, cs.name); /* the walk has accepted every child */
+		if (e == NULL || !(e->flags & (F_PKCS11 | F_SOFTWARE)))
+			continue;
+		if (e->flags & other)
+			return soft ? fail(p, &cs,
+			                   "not used by a software repository "
+			                   "(type=\"software\"); remove it")
+			            : fail(p, &cs,
+			                   "only a software repository (type=\"software\") "
+			                   "uses it");
+		if (soft && kek != NULL)
+			return fail(p, &cs,
+			            "give either <%s> or <%s>, not both (the other is on "
+			            "line %ld)",
+			            kek->name, cs.name, kek_line);
+		if (soft) {
+			kek = e;
+			kek_line = cs.line;
+		}
+	}
+	for (size_t i = 0; i < CONF_ELEMS_N; i++) {
+		const struct elem *e = &conf_elems[i];
+
+		if (e->parent != N_REPO || !(e->flags & mine))
+			continue;
+		if ((e->flags & F_REQUIRED) && !has_child(k, e->name))
+			return fail(p, rs, "missing <%s>", e->name);
+		if (soft && used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s<%s>",
+			                         used ? " or " : "", e->name);
+	}
+	if (soft && kek == NULL)
+		return fail(p, rs, "a software repository needs its key-encryption key: add %s",
+		            list);
+	return ODS_OK;
+}
+
 static ods_err
 add_repository(struct parse *p, xmlNode *k, const struct site *s, const struct elem *e,
                struct ods_conf *c)
@@ -510,9 +601,15 @@ add_repository(struct parse *p, xmlNode *k, const struct site *s, const struct e
 	r = &r[c->n_repos++];
 	r->name = name;
 	r->line = (int)s->line;
+	rc = repo_type(p, k, s, &r->type);
+	if (rc != ODS_OK)
+		return rc;
 	snprintf(label, sizeof(label), "Repository name=\"%s\"", name);
 	rs.name = label; /* children say "<Module> in <Repository name="SoftHSM">" */
-	return walk(p, k, &rs, e, (char *)r);
+	rc = walk(p, k, &rs, e, (char *)r);
+	if (rc == ODS_OK)
+		rc = repo_check(p, k, &rs, r);
+	return rc;
 }
 
 static ods_err
@@ -607,7 +704,9 @@ walk(struct parse *p, xmlNode *n, const struct site *ns, const struct elem *er, 
 	for (size_t i = 0; i < CONF_ELEMS_N; i++) {
 		if (conf_elems[i].parent != er->self || seen[i] != 0)
 			continue;
-		if (conf_elems[i].flags & F_REQUIRED)
+		/* A Repository's typed rows are checked by repo_check(), which knows the type. */
+		if ((conf_elems[i].flags & F_REQUIRED) &&
+		    !(conf_elems[i].flags & (F_PKCS11 | F_SOFTWARE)))
 			return fail(p, ns, "missing <%s>", conf_elems[i].name);
 		rc = apply_default(p, &conf_elems[i], base);
 		if (rc != ODS_OK)
@@ -869,6 +968,8 @@ conf_free(struct ods_conf *c)
 		free(r->pin);
 		free(r->pin_file);
 		free(r->pin_env);
+		free(r->kek_file);
+		free(r->kek_env);
 	}
 	free(c->repos);
 	free(c->syslog_facility);
@@ -894,6 +995,18 @@ conf_free(struct ods_conf *c)
 	free(c->warnings);
 	free(c->path);
 	free(c);
+}
+
+const char *
+conf_repo_type_name(enum conf_repo_type t)
+{
+	switch (t) {
+	case CONF_REPO_PKCS11:
+		return "pkcs11";
+	case CONF_REPO_SOFTWARE:
+		return "software";
+	}
+	return "unknown";
 }
 
 const char *

@@ -24,15 +24,26 @@ enum conf_svc {
 	CONF_SVC_COUNT
 };
 
-/* RepositoryList/Repository. */
+/* Repository@type: where a repository keeps its private keys. */
+enum conf_repo_type {
+	CONF_REPO_PKCS11 = 0, /* "pkcs11" (the default): a PKCS#11 token */
+	CONF_REPO_SOFTWARE,   /* "software": OpenSSL keys sealed in PostgreSQL under a KEK */
+};
+
+/* RepositoryList/Repository. The loader guarantees: a pkcs11 repository has module and
+ * token_label and no kek_*; a software one has exactly one of kek_file and kek_env, and none
+ * of module, token_label, pin*, skip_public_key, allow_extraction. */
 struct conf_repository {
-	char *name;        /* @name */
-	char *module;      /* Module: path of the PKCS#11 library */
-	char *token_label; /* TokenLabel */
-	char *pin;         /* PIN, or NULL */
-	char *pin_file;    /* PINFile: a file whose first line is the PIN (ours) */
-	char *pin_env;     /* PINEnvironment: an environment variable holding the PIN (ours) */
-	int64_t capacity;  /* Capacity: maximum key pairs, 0 = unlimited */
+	char *name;               /* @name */
+	enum conf_repo_type type; /* @type */
+	char *module;             /* Module: path of the PKCS#11 library (pkcs11) */
+	char *token_label;        /* TokenLabel (pkcs11) */
+	char *pin;                /* PIN, or NULL */
+	char *pin_file;           /* PINFile: a file whose first line is the PIN (ours) */
+	char *pin_env;            /* PINEnvironment: a variable holding the PIN (ours) */
+	char *kek_file;           /* KeyEncryptionKeyFile: 32 raw bytes or 64 hex (software) */
+	char *kek_env;            /* KeyEncryptionKeyEnvironment: a variable, 64 hex (software) */
+	int64_t capacity;         /* Capacity: maximum key pairs, 0 = unlimited */
 	bool require_backup;
 	bool skip_public_key;
 	bool allow_extraction;
@@ -124,6 +135,9 @@ ods_err conf_load_mem(const char *name, const char *xml, size_t len, struct ods_
 
 /* Free c and every string it owns; NULL is fine. */
 void conf_free(struct ods_conf *c);
+
+/* "pkcs11", "software"; "unknown" for anything else. */
+const char *conf_repo_type_name(enum conf_repo_type t);
 
 /* "keystore", "enforcer", "signer". */
 const char *conf_svc_name(enum conf_svc s);

@@ -60,6 +60,11 @@ enum kind {
 #define F_REQUIRED 2u /* the parent is incomplete without it */
 #define F_WARN 4u     /* accepted and ignored; note goes into conf->warnings */
 #define F_RAW 8u      /* value kept as written, surrounding white space included */
+/* Repository children only: the element belongs to one repository type. It is an error in a
+ * repository of the other type, and F_REQUIRED then holds only for its own type; conf.c checks
+ * both once the Repository and its type attribute have been read. */
+#define F_PKCS11 16u
+#define F_SOFTWARE 32u
 
 struct elem {
 	enum node parent;
@@ -76,7 +81,7 @@ struct elem {
 
 /* The number of rows in conf_elems, a constant so that the walk can keep a fixed array with
  * one slot per row. schema.c fails to compile when it does not match the table. */
-#define CONF_ELEMS_N 69
+#define CONF_ELEMS_N 71
 
 /* Every element we read, CONF_ELEMS_N rows. Row 0 is the root (<Configuration>); otherwise
  * the order only matters for the list of expected elements in messages. Declared without a

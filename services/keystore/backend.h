@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A repository's key store behind one function table (Knot's keystore split): PKCS#11 tokens
- * (p11/) and, later, software keys sealed in PostgreSQL. The keystore core keeps the key
- * catalogue (hsm_key rows), capacity and the cache of loaded keys; a backend only makes,
- * finds, uses and destroys key material. Private keys never leave a backend.
+ * (p11/) and software keys made with OpenSSL and sealed in PostgreSQL under a key-encryption
+ * key (soft/). The keystore core keeps the key catalogue (hsm_key rows, including a software
+ * key's sealed blob), capacity and the cache of loaded keys; a backend only makes, finds, uses
+ * and destroys key material. Private keys never leave a backend unsealed.
  *
  * Every function may be called from several RPC worker threads at once; a backend does its
  * own locking.
@@ -48,7 +49,7 @@ struct ks_token_info {
 };
 
 struct ks_backend_ops {
-	const char *type; /* "pkcs11" */
+	const char *type; /* "pkcs11", "software": RepositoryInfo.type */
 	/* Open the repository: load the module, find the token, log in when a PIN is known.
 	 * A repository that cannot be opened yet (no PIN) is still returned, with
 	 * ODS_ESTATE, so `login` can finish it later. */
@@ -59,9 +60,11 @@ struct ks_backend_ops {
 	bool (*supports)(void *state, int alg);
 	ods_err (*generate)(void *state, int alg, unsigned bits, struct ks_new_key *out,
 	                    struct diag *d);
-	/* Find (or unseal) the private key for signing; *handle is opaque to the core. */
-	ods_err (*load)(void *state, const char *locator, const uint8_t *sealed, size_t sealed_len,
-	                uintptr_t *handle, struct diag *d);
+	/* Find (or unseal) the private key for signing; *handle is opaque to the core. alg is
+	 * the catalogue's algorithm for the key, sealed/sealed_len its sealed blob (NULL, 0 for
+	 * PKCS#11 keys). The handle stays valid until remove() or close(). */
+	ods_err (*load)(void *state, const char *locator, int alg, const uint8_t *sealed,
+	                size_t sealed_len, uintptr_t *handle, struct diag *d);
 	/* Sign n inputs with the loaded key; out[i] gets a signature allocated in arena a.
 	 * ODS_ESTATE when the handle went stale (the core reloads and retries once). */
 	ods_err (*sign)(void *state, uintptr_t handle, int alg, const struct ks_blob *in, size_t n,
@@ -70,4 +73,5 @@ struct ks_backend_ops {
 	ods_err (*info)(void *state, struct ks_token_info *out, struct diag *d);
 };
 
-extern const struct ks_backend_ops ks_p11_ops;
+extern const struct ks_backend_ops ks_p11_ops;  /* p11/keys.c */
+extern const struct ks_backend_ops ks_soft_ops; /* soft/soft.c */

@@ -86,8 +86,12 @@ open_repo(struct ks_repo *r)
 	r->retry_at_ms = clock_mono_ms() + REOPEN_INTERVAL_MS;
 	if (rc == ODS_OK) {
 		set_error(r, ODS_OK, NULL);
-		log_info("keystore", "repository_open", "repository=%s token=%s module=%s",
-		         r->conf->name, r->conf->token_label, r->conf->module);
+		if (r->conf->type == CONF_REPO_SOFTWARE)
+			log_info("keystore", "repository_open", "repository=%s type=software",
+			         r->conf->name);
+		else
+			log_info("keystore", "repository_open", "repository=%s token=%s module=%s",
+			         r->conf->name, r->conf->token_label, r->conf->module);
 		return;
 	}
 	set_error(r, rc, &d);
@@ -118,7 +122,7 @@ ks_open(struct ks *ks, const struct ods_conf *conf, struct diag *d)
 	for (size_t i = 0; i < ks->n_repos; i++) {
 		struct ks_repo *r = &ks->repos[i];
 		r->conf = &conf->repos[i];
-		r->ops = &ks_p11_ops;
+		r->ops = r->conf->type == CONF_REPO_SOFTWARE ? &ks_soft_ops : &ks_p11_ops;
 		pthread_mutex_init(&r->mu, NULL);
 		pthread_mutex_lock(&r->mu);
 		open_repo(r);
@@ -236,9 +240,10 @@ ks_generate(struct ks *ks, const char *repository, int alg, unsigned bits,
 	if (rc != ODS_OK)
 		return rc;
 	if (!r->ops->supports(r->state, alg))
-		return diag_fail(d, ODS_EINVAL, "algorithm",
-		                 "repository %s (token '%s') does not support %s", repository,
-		                 r->conf->token_label, dns_alg_name(alg));
+		return diag_fail(
+		    d, ODS_EINVAL, "algorithm", "repository %s (%s '%s') does not support %s",
+		    repository, r->conf->token_label ? "token" : "type",
+		    r->conf->token_label ? r->conf->token_label : r->ops->type, dns_alg_name(alg));
 	rc = db_pool_get(ks->pool, &db, d);
 	if (rc != ODS_OK)
 		return rc;
@@ -363,7 +368,8 @@ check_inputs(int alg, const struct ks_blob *in, size_t n, struct diag *d)
 	return ODS_OK;
 }
 
-/* Load the key behind locator into the cache (catalogue, then the token). */
+/* Load the key behind locator into the cache (catalogue, then the token, or the unsealed
+ * blob of a software key). */
 static ods_err
 load_key(struct ks *ks, const char *locator, struct ks_cached *out, struct diag *d)
 {
@@ -376,8 +382,8 @@ load_key(struct ks *ks, const char *locator, struct ks_cached *out, struct diag 
 		return rc;
 	rc = usable_repo(ks, row.repository, &e.repo, d);
 	if (rc == ODS_OK)
-		rc = e.repo->ops->load(e.repo->state, locator, row.sealed, row.sealed_len, &e.handle,
-		                       d);
+		rc = e.repo->ops->load(e.repo->state, locator, row.algorithm, row.sealed,
+		                       row.sealed_len, &e.handle, d);
 	db_hsmkey_clear(&row);
 	if (rc != ODS_OK)
 		return rc;

@@ -320,7 +320,7 @@ find_by_id(CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s, const uint8_t *id, size_t i
 }
 
 static ods_err
-p11_load(void *state, const char *locator, const uint8_t *sealed, size_t sealed_len,
+p11_load(void *state, const char *locator, int alg, const uint8_t *sealed, size_t sealed_len,
          uintptr_t *handle, struct diag *d)
 {
 	struct p11_repo *r = state;
@@ -334,6 +334,7 @@ p11_load(void *state, const char *locator, const uint8_t *sealed, size_t sealed_
 	ods_err rc;
 	CK_RV rv;
 
+	(void)alg;
 	(void)sealed;
 	(void)sealed_len;
 	if (locator[0] == '\0' || !hex_decode(locator, id, sizeof(id), &idlen))

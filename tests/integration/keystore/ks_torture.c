@@ -7,10 +7,12 @@
  *
  *   ks_torture concurrent ALG THREADS ROUNDS BATCH
  *   ks_torture bad
- *   ks_torture keep ALG            (prints the locator of a new key in SoftHSM)
+ *   ks_torture keep ALG            (prints the locator of a new key)
  *   ks_torture check LOCATOR ALG   (signs 16 RRsets with an existing key, verifies them)
  *   ks_torture backup REPOSITORY list|prepare|commit|rollback
  *                                  (prints "changed=N none=N required=N requested=N done=N")
+ *
+ * New keys go into the repository named by $ODS_TEST_REPO, by default SoftHSM.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -23,7 +25,7 @@
 #include "ods/keystore.pb-c.h"
 #include "services/keystore/keystore.h"
 
-#define REPO "SoftHSM"
+#define REPO repo_name()
 
 #define CHECK(cond, ...)                                                                      \
 	do {                                                                                  \
@@ -44,6 +46,18 @@ static const struct cli_def def = {
 };
 
 static struct cli cli;
+
+static char *
+repo_name(void)
+{
+	static char name[128];
+
+	if (name[0] == '\0') {
+		const char *v = getenv("ODS_TEST_REPO");
+		snprintf(name, sizeof(name), "%s", v && v[0] ? v : "SoftHSM");
+	}
+	return name;
+}
 
 static char *
 new_key(int alg, unsigned bits)

@@ -7,6 +7,7 @@
  *
  *   rpc_torture concurrent SERVICE THREADS CALLS
  *   rpc_torture garbage SERVICE
+ *   rpc_torture huge SERVICE   (a request far over the limit; ends with _exit)
  *   rpc_torture killed SERVICE PID DEADLINE_MS
  *   rpc_torture tls SERVICE CERT KEY   (expects the handshake to be refused)
  *   rpc_torture patient SERVICE DEADLINE_MS   (one call that must succeed within the deadline,
@@ -178,7 +179,6 @@ cmd_garbage(void)
 	char m[96];
 	size_t len;
 	uint8_t *buf;
-	struct diag d = {0};
 
 	srand(42);
 	for (size_t i = 0; i < sizeof(junk); i++)
@@ -213,25 +213,35 @@ cmd_garbage(void)
 	free(buf);
 	free(blob);
 
-	/* Far over it: nng drops the connection; the client must not hang. */
-	big = conf->cluster.max_message_bytes * 5;
-	blob = calloc(1, big);
-	buf = envelope(m, blob, big, &len);
+	rpc_client_free(c);
+	expect_served("after garbage");
+	return 0;
+}
+
+/* Far over the limit: nng drops the connection; the client must not hang. After this, nng
+ * 1.5.2 may hang in any later nng_close of this process (seen about once in 20 runs: its
+ * reaper stays busy with the dropped send), so nothing is closed: the process ends with
+ * _exit, and the caller checks the server from a fresh process. Our own clients refuse to
+ * send above the limit, so they never get here. */
+static int
+cmd_huge(void)
+{
+	struct rpc_client *c = client_new(NULL);
+	struct diag d = {0};
+	char m[96];
+	size_t len, big = conf->cluster.max_message_bytes * 5;
+	uint8_t *blob = calloc(1, big), *buf;
 	int status = -1;
+
+	snprintf(m, sizeof(m), "%sHealth", prefix);
+	buf = envelope(m, blob, big, &len);
 	int64_t t0 = mono_ms();
 	ods_err rc = rpc_client_call_raw(c, buf, len, 5000, &status, &d);
 	CHECK(rc == ODS_EUNAVAIL || rc == ODS_ETIMEDOUT, "huge: %s", ods_err_name(rc));
 	CHECK(mono_ms() - t0 < 5000 + 2000, "huge: call outlived its deadline");
 	printf("huge: %s: %s\n", ods_err_name(rc), d.msg);
-	free(buf);
-	free(blob);
-
-	/* Not freed on purpose: after the peer dropped the connection in the middle of this
-	 * 80 MiB send, nng 1.5.2's nng_close sometimes never returns (seen about once in 20
-	 * runs). Our own clients refuse to send above the limit, so they never get here. */
-	(void)c;
-	expect_served("after garbage");
-	return 0;
+	fflush(stdout);
+	_exit(0);
 }
 
 static int
@@ -312,6 +322,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: rpc_torture concurrent|garbage|killed|tls SERVICE ...\n");
 		return 2;
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0); /* progress survives a kill by the harness */
 	CHECK(conf_load(conf_default_path(NULL), &conf, &d) == ODS_OK, "conf: %s: %s", d.where,
 	      d.msg);
 	for (int i = 0; i < 3; i++)
@@ -324,6 +335,8 @@ main(int argc, char **argv)
 		rc = cmd_concurrent((int)strtol(argv[3], NULL, 10), (int)strtol(argv[4], NULL, 10));
 	else if (strcmp(argv[1], "garbage") == 0)
 		rc = cmd_garbage();
+	else if (strcmp(argv[1], "huge") == 0)
+		rc = cmd_huge();
 	else if (strcmp(argv[1], "killed") == 0 && argc == 5)
 		rc = cmd_killed((pid_t)strtol(argv[3], NULL, 10), strtoll(argv[4], NULL, 10));
 	else if (strcmp(argv[1], "patient") == 0 && argc == 4)

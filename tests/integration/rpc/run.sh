@@ -15,6 +15,8 @@ step "64 concurrent clients"
 step "garbage, truncated, oversized, unknown method: clear status, server keeps serving"
 for svc in keystore enforcer signer; do
 	"$torture" garbage "$svc"
+	"$torture" huge "$svc"
+	"$torture" concurrent "$svc" 1 1
 done
 cluster status || fail "a daemon died from bad input"
 grep -q 'event=bad_request' "$ODS_STATE"/log/*.log || fail "bad requests were not logged"

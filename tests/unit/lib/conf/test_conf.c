@@ -197,6 +197,7 @@ test_opendnssec_example_loads(void **state)
 	assert_true(r->skip_public_key);
 	assert_false(r->allow_extraction);
 	assert_int_equal(r->line, 4);
+	assert_int_equal(r->type, CONF_REPO_PKCS11);
 	r = &c->repos[1];
 	assert_string_equal(r->name, "Other");
 	assert_null(r->pin);
@@ -463,6 +464,134 @@ test_repository_without_module_is_rejected(void **state)
 	load_fails("<Configuration><RepositoryList><Repository name=\"h\">\n<Module> </Module>\n"
 	           "<TokenLabel>t</TokenLabel></Repository></RepositoryList></Configuration>",
 	           ODS_EINVAL, "conf.xml:2", "<Module> in <Repository name=\"h\">: is empty", NULL);
+}
+
+static void
+test_software_repository_loads(void **state)
+{
+	struct ods_conf *c = load_ok(
+	    "<Configuration><RepositoryList>\n"
+	    "<Repository name=\"soft\" type=\"software\">\n"
+	    "  <KeyEncryptionKeyFile>/etc/ods/kek</KeyEncryptionKeyFile>\n"
+	    "  <Capacity>10</Capacity><RequireBackup/>\n"
+	    "</Repository>\n"
+	    "<Repository name=\"env\" type=\"software\">"
+	    "<KeyEncryptionKeyEnvironment>ODS_KEK</KeyEncryptionKeyEnvironment></Repository>\n"
+	    "<Repository name=\"hsm\" type=\"pkcs11\"><Module>/lib/p11.so</Module>"
+	    "<TokenLabel>t</TokenLabel></Repository>\n"
+	    "<Repository name=\"plain\"><Module>/lib/p11.so</Module>"
+	    "<TokenLabel>t</TokenLabel></Repository>\n"
+	    "</RepositoryList></Configuration>");
+	const struct conf_repository *r = &c->repos[0];
+
+	(void)state;
+	assert_int_equal(c->n_repos, 4);
+	assert_int_equal(r->type, CONF_REPO_SOFTWARE);
+	assert_string_equal(conf_repo_type_name(r->type), "software");
+	assert_string_equal(r->kek_file, "/etc/ods/kek");
+	assert_null(r->kek_env);
+	assert_null(r->module);
+	assert_null(r->token_label);
+	assert_null(r->pin);
+	assert_int_equal(r->capacity, 10);
+	assert_true(r->require_backup);
+	r = &c->repos[1];
+	assert_int_equal(r->type, CONF_REPO_SOFTWARE);
+	assert_null(r->kek_file);
+	assert_string_equal(r->kek_env, "ODS_KEK");
+	assert_int_equal(r->capacity, 0);
+	assert_int_equal(c->repos[2].type, CONF_REPO_PKCS11);
+	assert_int_equal(c->repos[3].type, CONF_REPO_PKCS11); /* the default */
+	assert_string_equal(conf_repo_type_name(CONF_REPO_PKCS11), "pkcs11");
+	assert_null(c->repos[3].kek_file);
+	conf_free(c);
+}
+
+static void
+test_software_repository_needs_exactly_one_kek(void **state)
+{
+	(void)state;
+	load_fails("<Configuration>\n<RepositoryList>\n"
+	           "<Repository name=\"soft\" type=\"software\">\n<Capacity>3</Capacity>\n"
+	           "</Repository>\n</RepositoryList>\n</Configuration>",
+	           ODS_EINVAL, "conf.xml:3",
+	           "<Repository name=\"soft\"> in <RepositoryList>: a software repository needs "
+	           "its key-encryption key: add <KeyEncryptionKeyFile> or "
+	           "<KeyEncryptionKeyEnvironment>",
+	           NULL);
+	load_fails("<Configuration>\n<RepositoryList>\n"
+	           "<Repository name=\"soft\" type=\"software\">\n"
+	           "<KeyEncryptionKeyFile>/k</KeyEncryptionKeyFile>\n"
+	           "<KeyEncryptionKeyEnvironment>K</KeyEncryptionKeyEnvironment>\n"
+	           "</Repository>\n</RepositoryList>\n</Configuration>",
+	           ODS_EINVAL, "conf.xml:5",
+	           "<KeyEncryptionKeyEnvironment> in <Repository name=\"soft\">: give either "
+	           "<KeyEncryptionKeyFile> or <KeyEncryptionKeyEnvironment>, not both (the other "
+	           "is on line 4)",
+	           NULL);
+	load_fails("<Configuration><RepositoryList><Repository name=\"soft\" type=\"software\">\n"
+	           "<KeyEncryptionKeyEnvironment></KeyEncryptionKeyEnvironment>"
+	           "</Repository></RepositoryList></Configuration>",
+	           ODS_EINVAL, "conf.xml:2",
+	           "<KeyEncryptionKeyEnvironment> in <Repository name=\"soft\">: is empty", NULL);
+	load_fails("<Configuration><RepositoryList><Repository name=\"soft\" type=\"software\">\n"
+	           "<KeyEncryptionKeyFile>/k</KeyEncryptionKeyFile>\n"
+	           "<KeyEncryptionKeyFile>/j</KeyEncryptionKeyFile>"
+	           "</Repository></RepositoryList></Configuration>",
+	           ODS_EINVAL, "conf.xml:3", "given twice (first on line 2)", NULL);
+}
+
+static void
+test_repository_elements_must_fit_its_type(void **state)
+{
+	static const char *const pkcs11_only[] = {
+	    "<Module>/lib/p11.so</Module>",
+	    "<TokenLabel>t</TokenLabel>",
+	    "<PIN>1234</PIN>",
+	    "<PINFile>/p</PINFile>",
+	    "<PINEnvironment>P</PINEnvironment>",
+	    "<SkipPublicKey/>",
+	    "<AllowExtraction/>",
+	};
+	char xml[512], msg[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pkcs11_only) / sizeof(pkcs11_only[0]); i++) {
+		const char *e = pkcs11_only[i];
+		size_t n = strcspn(e + 1, ">/");
+
+		snprintf(xml, sizeof(xml),
+		         "<Configuration><RepositoryList>\n<Repository name=\"soft\" "
+		         "type=\"software\">\n<KeyEncryptionKeyFile>/k</KeyEncryptionKeyFile>\n"
+		         "%s\n</Repository></RepositoryList></Configuration>",
+		         e);
+		snprintf(msg, sizeof(msg),
+		         "<%.*s> in <Repository name=\"soft\">: not used by a software repository "
+		         "(type=\"software\"); remove it",
+		         (int)n, e + 1);
+		load_fails(xml, ODS_EINVAL, "conf.xml:4", msg, NULL);
+	}
+	load_fails("<Configuration><RepositoryList>\n<Repository name=\"h\">\n"
+	           "<Module>m</Module><TokenLabel>t</TokenLabel>\n"
+	           "<KeyEncryptionKeyFile>/k</KeyEncryptionKeyFile>\n"
+	           "</Repository></RepositoryList></Configuration>",
+	           ODS_EINVAL, "conf.xml:4",
+	           "<KeyEncryptionKeyFile> in <Repository name=\"h\">: only a software repository "
+	           "(type=\"software\") uses it",
+	           NULL);
+	load_fails("<Configuration><RepositoryList>\n<Repository name=\"h\" type=\"pkcs11\">\n"
+	           "<Module>m</Module>\n</Repository></RepositoryList></Configuration>",
+	           ODS_EINVAL, "conf.xml:2",
+	           "<Repository name=\"h\"> in <RepositoryList>: missing <TokenLabel>", NULL);
+	load_fails("<Configuration><RepositoryList>\n<Repository name=\"h\" type=\"hsm\">\n"
+	           "<Module>m</Module>\n</Repository></RepositoryList></Configuration>",
+	           ODS_EINVAL, "conf.xml:2",
+	           "<Repository> in <RepositoryList>: type 'hsm' is not \"pkcs11\" or "
+	           "\"software\"",
+	           NULL);
+	load_fails("<Configuration><RepositoryList>\n<Repository name=\"h\" type=\"\">\n"
+	           "</Repository></RepositoryList></Configuration>",
+	           ODS_EINVAL, "conf.xml:2", "attribute type is empty", NULL);
 }
 
 static void
@@ -745,6 +874,9 @@ main(void)
 	    cmocka_unit_test(test_bad_number_is_named_with_element_and_parent),
 	    cmocka_unit_test(test_bad_duration_is_rejected),
 	    cmocka_unit_test(test_repository_without_module_is_rejected),
+	    cmocka_unit_test(test_software_repository_loads),
+	    cmocka_unit_test(test_software_repository_needs_exactly_one_kek),
+	    cmocka_unit_test(test_repository_elements_must_fit_its_type),
 	    cmocka_unit_test(test_duplicate_repository_name_is_rejected),
 	    cmocka_unit_test(test_duplicate_single_element_is_rejected),
 	    cmocka_unit_test(test_interval_in_enforcer_is_rejected),
