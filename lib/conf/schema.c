@@ -4,8 +4,9 @@
  * names the element's parent container, its kind, its flags, the field it fills in (an offset
  * into struct ods_conf, struct conf_repository or struct conf_service), its range and its
  * default written as conf.xml text. This file holds the only list of element names; conf.c
- * walks a document against it, and only the record-creating kinds (Repository, Listen,
- * Endpoint) have code of their own there. Changing conf.xml means editing a row here.
+ * walks a document against it, and only the record-creating kinds have code of their own
+ * (Listen and Endpoint in conf.c, Repository in repo.c). Changing conf.xml means editing a row
+ * here.
  */
 #include "lib/conf/internal.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Unit tests for lib/conf/conf.c: the defaults of an empty <Configuration/>, a complete
+ * Unit tests for the conf.xml loader (lib/conf): the defaults of an empty <Configuration/>, a complete
  * OpenDNSSEC conf.xml, our <Cluster> section with its derived listeners and endpoints, and one
  * test per error the loader reports, each checking diag.where ("name:line") and diag.msg.
  */
