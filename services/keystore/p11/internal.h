@@ -36,6 +36,16 @@ struct p11_mechs {
 	bool rsa, ec, eddsa;
 };
 
+/* A key ready for signing: the object to sign with and the opening of the token it belongs
+ * to. Object handles mean nothing after a reopen (and may be handed out again for another
+ * object), so a key of an older generation is never used: the core loads it again. */
+struct p11_loaded {
+	struct p11_loaded *next;
+	CK_OBJECT_HANDLE obj;
+	uint64_t generation;
+	bool session_copy; /* obj is a session copy of the token key (see keys.c) */
+};
+
 struct p11_repo {
 	char *name;
 	char *label;
@@ -53,6 +63,7 @@ struct p11_repo {
 	unsigned n_idle, n_open, max_sessions;
 	uint64_t generation;             /* bumped by every reopen; older sessions are dropped */
 	struct p11_mechs mechs;
+	struct p11_loaded *loaded;       /* every key ever loaded, freed at close */
 };
 
 /* Find the token, open the login session, log in. Called with r->mu held. */

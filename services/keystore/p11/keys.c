@@ -56,6 +56,11 @@ p11_close(void *state)
 	if (r->m && r->open)
 		r->m->f->C_CloseAllSessions(r->slot);
 	p11_module_put(r->m);
+	while (r->loaded) {
+		struct p11_loaded *next = r->loaded->next;
+		free(r->loaded);
+		r->loaded = next;
+	}
 	pin_free(r->pin);
 	free(r->idle);
 	free(r->name);
@@ -304,13 +309,17 @@ p11_generate(void *state, int alg, unsigned bits, struct ks_new_key *out, struct
 	return rc;
 }
 
-/* Find an object of class cls with our CKA_ID. */
+/* Find an object of class cls with our CKA_ID (only token objects when token_only; else a
+ * session copy may be found too). */
 static CK_RV
 find_by_id(CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s, const uint8_t *id, size_t idlen,
-           CK_OBJECT_CLASS cls, CK_OBJECT_HANDLE *out, CK_ULONG *found)
+           CK_OBJECT_CLASS cls, bool token_only, CK_OBJECT_HANDLE *out, CK_ULONG *found)
 {
-	CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof(cls)}, {CKA_ID, (void *)id, idlen}};
-	CK_RV rv = f->C_FindObjectsInit(s, t, 2);
+	CK_BBOOL yes = CK_TRUE;
+	CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof(cls)},
+	                    {CKA_ID, (void *)id, idlen},
+	                    {CKA_TOKEN, &yes, sizeof(yes)}};
+	CK_RV rv = f->C_FindObjectsInit(s, t, token_only ? 3 : 2);
 
 	if (rv != CKR_OK)
 		return rv;
@@ -319,17 +328,35 @@ find_by_id(CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s, const uint8_t *id, size_t i
 	return rv;
 }
 
+/* A session copy of the token key to sign with. Tokens such as SoftHSM re-read a token
+ * object's file under a lock on every C_SignInit; a session object lives in memory. The copy
+ * keeps the original's attributes (sensitive, not extractable) and dies with the sessions,
+ * i.e. at the next reopen, when the generation check makes the core load the key again.
+ * A token that refuses the copy (CKA_COPYABLE false) is used directly. */
+static CK_OBJECT_HANDLE
+session_copy(CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o, bool *copied)
+{
+	CK_BBOOL no = CK_FALSE;
+	CK_ATTRIBUTE t[] = {{CKA_TOKEN, &no, sizeof(no)}};
+	CK_OBJECT_HANDLE copy = 0;
+
+	*copied = f->C_CopyObject(s, o, t, 1, &copy) == CKR_OK;
+	return *copied ? copy : o;
+}
+
 static ods_err
 p11_load(void *state, const char *locator, int alg, const uint8_t *sealed, size_t sealed_len,
          uintptr_t *handle, struct diag *d)
 {
 	struct p11_repo *r = state;
+	struct p11_loaded *k;
 	uint8_t id[64];
 	size_t idlen;
 	CK_SESSION_HANDLE s;
 	CK_OBJECT_HANDLE o = 0;
 	CK_ULONG found = 0;
 	uint64_t gen;
+	bool copied = false;
 	char nb[32];
 	ods_err rc;
 	CK_RV rv;
@@ -339,18 +366,34 @@ p11_load(void *state, const char *locator, int alg, const uint8_t *sealed, size_
 	(void)sealed_len;
 	if (locator[0] == '\0' || !hex_decode(locator, id, sizeof(id), &idlen))
 		return diag_fail(d, ODS_EINVAL, "locator", "'%s' is not a hex CKA_ID", locator);
+	k = calloc(1, sizeof(*k));
+	if (k == NULL)
+		return ODS_ENOMEM;
 	rc = p11_session_get(r, &s, &gen, d);
-	if (rc != ODS_OK)
+	if (rc != ODS_OK) {
+		free(k);
 		return rc;
-	rv = find_by_id(r->m->f, s, id, idlen, CKO_PRIVATE_KEY, &o, &found);
+	}
+	rv = find_by_id(r->m->f, s, id, idlen, CKO_PRIVATE_KEY, true, &o, &found);
+	if (rv == CKR_OK && found)
+		o = session_copy(r->m->f, s, o, &copied);
 	p11_session_put(r, s, gen, p11_rv_lost(rv));
-	if (rv != CKR_OK)
-		return diag_fail(d, p11_rv_lost(rv) ? ODS_EUNAVAIL : ODS_EHSM, r->name,
-		                 "finding key %s: %s", locator, p11_rv_name(rv, nb, sizeof(nb)));
-	if (found == 0)
+	if (rv != CKR_OK || found == 0) {
+		free(k);
+		if (rv != CKR_OK)
+			return diag_fail(d, p11_rv_lost(rv) ? ODS_EUNAVAIL : ODS_EHSM, r->name,
+			                 "finding key %s: %s", locator, p11_rv_name(rv, nb, sizeof(nb)));
 		return diag_fail(d, ODS_ENOENT, "locator", "key %s is not on token '%s' (%s)", locator,
 		                 r->label, r->name);
-	*handle = (uintptr_t)o;
+	}
+	k->obj = o;
+	k->generation = gen;
+	k->session_copy = copied;
+	pthread_mutex_lock(&r->mu);
+	k->next = r->loaded;
+	r->loaded = k;
+	pthread_mutex_unlock(&r->mu);
+	*handle = (uintptr_t)k;
 	return ODS_OK;
 }
 
@@ -420,24 +463,24 @@ p11_sign(void *state, uintptr_t handle, int alg, const struct ks_blob *in, size_
          struct ks_blob *out, struct arena *a, struct diag *d)
 {
 	struct p11_repo *r = state;
+	const struct p11_loaded *k = (const struct p11_loaded *)handle;
 	CK_SESSION_HANDLE s;
 	uint64_t gen;
+	bool lost = false;
 	ods_err rc;
 
-	/* One retry after the token or session was lost: the second try reopens everything. */
-	for (int attempt = 0; attempt < 2; attempt++) {
-		bool lost = false;
-		rc = p11_session_get(r, &s, &gen, d);
-		if (rc != ODS_OK)
-			return rc;
-		rc = sign_on(r, s, (CK_OBJECT_HANDLE)handle, alg, in, n, out, a, &lost, d);
-		p11_session_put(r, s, gen, lost);
-		if (!lost)
-			return rc;
-		/* After a reopen the handle may be stale too: let the core reload it. */
-		if (attempt == 0)
-			return diag_fail(d, ODS_ESTATE, r->name, "token session lost; reloading key");
+	rc = p11_session_get(r, &s, &gen, d);
+	if (rc != ODS_OK)
+		return rc;
+	if (k->generation != gen) {
+		/* The token was reopened since the key was loaded: its handle means nothing now. */
+		p11_session_put(r, s, gen, false);
+		return diag_fail(d, ODS_ESTATE, r->name, "token reopened; reloading key");
 	}
+	rc = sign_on(r, s, k->obj, alg, in, n, out, a, &lost, d);
+	p11_session_put(r, s, gen, lost);
+	if (lost) /* the next attempt reopens the token; the core reloads the key and retries */
+		return diag_fail(d, ODS_ESTATE, r->name, "token session lost; reloading key");
 	return rc;
 }
 
@@ -461,11 +504,14 @@ p11_remove(void *state, const char *locator, struct diag *d)
 	rc = p11_session_get(r, &s, &gen, d);
 	if (rc != ODS_OK)
 		return rc;
+	/* The token objects and any session copies made for signing (bounded: a few at most). */
 	for (size_t c = 0; c < 2 && rv == CKR_OK; c++) {
-		CK_OBJECT_HANDLE o;
-		CK_ULONG found = 0;
-		rv = find_by_id(f, s, id, idlen, classes[c], &o, &found);
-		if (rv == CKR_OK && found) {
+		for (int round = 0; round < 64 && rv == CKR_OK; round++) {
+			CK_OBJECT_HANDLE o;
+			CK_ULONG found = 0;
+			rv = find_by_id(f, s, id, idlen, classes[c], false, &o, &found);
+			if (rv != CKR_OK || found == 0)
+				break;
 			rv = f->C_DestroyObject(s, o);
 			destroyed += rv == CKR_OK;
 		}
