@@ -69,6 +69,8 @@ conf_xml() {
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n<Configuration>\n  <RepositoryList>\n'
 	printf '    <Repository name="SoftHSM">%s%s%s</Repository>\n' "$(conf_el Module "$HSM_MODULE")" \
 		"$(conf_el TokenLabel "$HSM_LABEL")" "$(conf_el PIN "$(hsm_pin)")"
+	printf '    <Repository name="soft" type="software">%s</Repository>\n' \
+		"$(conf_el KeyEncryptionKeyFile "$KEK_FILE")"
 	printf '  </RepositoryList>\n'
 	printf '  <Common><Logging><Verbosity>3</Verbosity></Logging>%s%s</Common>\n' \
 		"$(conf_el PolicyFile "$STATE/etc/kasp.xml")" "$(conf_el ZoneListFile "$STATE/etc/zonelist.xml")"

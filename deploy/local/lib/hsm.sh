@@ -5,13 +5,14 @@
 HSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
 HSM_LABEL=OpenDNSSEC
 HSM_PIN_DIGITS=12
-HSM_DIR='' HSM_CONF='' HSM_PIN_FILE='' HSM_SO_PIN_FILE=''
+HSM_DIR='' HSM_CONF='' HSM_PIN_FILE='' HSM_SO_PIN_FILE='' KEK_FILE=''
 
 hsm_init_vars() {
 	HSM_DIR=$STATE/softhsm
 	HSM_CONF=$HSM_DIR/softhsm2.conf
 	HSM_PIN_FILE=$HSM_DIR/pin
 	HSM_SO_PIN_FILE=$HSM_DIR/so-pin
+	KEK_FILE=$STATE/softkeys/kek
 }
 
 hsm_require_bin() {
@@ -63,10 +64,20 @@ hsm_token_ensure() {
 	say "softhsm: initialised token $HSM_LABEL (slot $slot)"
 }
 
+# kek_ensure: the key-encryption key of the software repository "soft" (32 random bytes as
+# hex, 0600), made once. Losing it loses the software keys.
+kek_ensure() {
+	[[ -s $KEK_FILE ]] && return 0
+	install -d -m 0700 "${KEK_FILE%/*}"
+	write_secret "$KEK_FILE" "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+	say "software keys: made key-encryption key $KEK_FILE"
+}
+
 hsm_up() {
 	hsm_require_bin
 	hsm_conf_write
 	hsm_token_ensure
+	kek_ensure
 }
 
 hsm_status() {

@@ -21,9 +21,11 @@ stop_own_keystore() {
 }
 trap stop_own_keystore EXIT
 
-# soft_conf OUT KEK_ELEMENT: the cluster's conf.xml plus a software repository "soft".
+# soft_conf OUT KEK_ELEMENT: the cluster's conf.xml with its software repository "soft"
+# replaced by one using KEK_ELEMENT.
 soft_conf() {
-	sed "s|</RepositoryList>|<Repository name=\"soft\" type=\"software\">$2<Capacity>100</Capacity></Repository></RepositoryList>|" \
+	sed -e '/<Repository name="soft"/d' \
+		-e "s|</RepositoryList>|<Repository name=\"soft\" type=\"software\">$2<Capacity>100</Capacity></Repository></RepositoryList>|" \
 		"$ODS_CONF" >"$1"
 	grep -q 'type="software"' "$1" || fail "$1 not written"
 }
