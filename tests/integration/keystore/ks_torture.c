@@ -9,6 +9,7 @@
  *   ks_torture bad
  *   ks_torture keep ALG            (prints the locator of a new key)
  *   ks_torture check LOCATOR ALG   (signs 16 RRsets with an existing key, verifies them)
+ *   ks_torture ds LOCATOR OWNER    (prints "<keytag> <SHA-1> <SHA-256> <SHA-384>" for the KSK)
  *   ks_torture backup REPOSITORY list|prepare|commit|rollback
  *                                  (prints "changed=N none=N required=N requested=N done=N")
  *
@@ -206,6 +207,35 @@ cmd_concurrent(int alg, int threads, int rounds, size_t batch)
 	return 0;
 }
 
+static void
+print_hex(const ProtobufCBinaryData *b)
+{
+	putchar(' ');
+	for (size_t i = 0; i < b->len; i++)
+		printf("%02X", b->data[i]);
+}
+
+static int
+cmd_ds(const char *locator, const char *owner)
+{
+	Ods__Keystore__GetPublicKeyRequest rq = ODS__KEYSTORE__GET_PUBLIC_KEY_REQUEST__INIT;
+	Ods__Keystore__GetPublicKeyReply *r = NULL;
+
+	rq.locator = (char *)locator;
+	rq.flags = 257;
+	rq.owner = (char *)owner;
+	if (cli_call(&cli, "GetPublicKey", &rq.base, &ods__keystore__get_public_key_reply__descriptor,
+	             (ProtobufCMessage **)&r) != ODS_OK)
+		return 1;
+	printf("%u", r->keytag);
+	print_hex(&r->ds_sha1);
+	print_hex(&r->ds_sha256);
+	print_hex(&r->ds_sha384);
+	putchar('\n');
+	ods__keystore__get_public_key_reply__free_unpacked(r, NULL);
+	return 0;
+}
+
 static int
 cmd_backup(const char *repo, const char *op)
 {
@@ -248,6 +278,8 @@ main(int argc, char **argv)
 		printf("%s\n", k);
 		free(k);
 		rc = 0;
+	} else if (strcmp(argv[1], "ds") == 0 && argc == 4) {
+		rc = cmd_ds(argv[2], argv[3]);
 	} else if (strcmp(argv[1], "backup") == 0 && argc == 4) {
 		rc = cmd_backup(argv[2], argv[3]);
 	} else if (strcmp(argv[1], "check") == 0 && argc == 4) {

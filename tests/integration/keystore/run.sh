@@ -31,6 +31,28 @@ ours=$(sed -n 's/.*{id = \([0-9]*\).*/\1/p' "$ODS_STATE/dnskey.txt")
 theirs=$(awk '{ print $5 }' "$ODS_STATE/ds.txt")
 [[ $ours == "$theirs" ]] || fail "key tag $ours, ldns says $theirs"
 expect_output "$loc" ods-hsmutil list SoftHSM
+
+step "DS digests (SHA-1, SHA-256, SHA-384) agree with ldns-key2ds"
+read -r tag ds1 ds2 ds4 < <("$ks" ds "$loc" example.org.)
+[[ $tag == "$ours" ]] || fail "GetPublicKey says tag $tag, dnskey said $ours"
+for t in 1 2 4; do
+	(cd "$ODS_STATE" && ldns-key2ds -n -$t dnskey.txt) >"$ODS_STATE/ds$t.txt"
+done
+[[ $(awk '{ print toupper($8) }' "$ODS_STATE/ds1.txt") == "$ds1" ]] || fail "SHA-1 DS differs from ldns"
+[[ $(awk '{ print toupper($8) }' "$ODS_STATE/ds2.txt") == "$ds2" ]] || fail "SHA-256 DS differs from ldns"
+[[ $(awk '{ print toupper($8) }' "$ODS_STATE/ds4.txt") == "$ds4" ]] || fail "SHA-384 DS differs from ldns"
+
+step "private keys on the token are sensitive and never extractable (pkcs11-tool)"
+SOFTHSM2_CONF=$ODS_STATE/softhsm/softhsm2.conf pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so \
+	--token-label OpenDNSSEC --login --pin "$(cat "$ODS_STATE/softhsm/pin")" --list-objects \
+	--type privkey --id "$loc" >"$ODS_STATE/objects.txt" 2>&1 || {
+	cat "$ODS_STATE/objects.txt"
+	fail "pkcs11-tool could not list the key"
+}
+cat "$ODS_STATE/objects.txt"
+grep -q 'Access:.*sensitive' "$ODS_STATE/objects.txt" || fail "the private key is not sensitive"
+grep -q 'never extractable' "$ODS_STATE/objects.txt" || fail "the private key is extractable"
+grep -qi "ID: *$loc" "$ODS_STATE/objects.txt" || fail "CKA_ID is not the locator"
 expect_failure 'not ECDSAP384SHA384' ods-hsmutil dnskey "$loc" example.org. 257 ECDSAP384SHA384
 expect_failure 'not a domain name|is not' ods-hsmutil dnskey "$loc" 'bad..name' 257 13
 
