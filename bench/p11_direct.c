@@ -23,9 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
+#include "lib/base/clock.h"
+#include "lib/base/random.h"
 #include "lib/dns/dnskey.h"
 
 #define LABEL_LEN 32 /* CK_TOKEN_INFO.label: blank-padded, not NUL-terminated */
@@ -67,28 +68,6 @@ fail(const char *what, CK_RV rv)
 {
 	fprintf(stderr, "p11_direct: %s: CKR 0x%lx\n", what, (unsigned long)rv);
 	return 1;
-}
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int
-fill_random(uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t got = getrandom(p, n, 0);
-		if (got <= 0)
-			return -1;
-		p += got;
-		n -= (size_t)got;
-	}
-	return 0;
 }
 
 static bool
@@ -235,9 +214,9 @@ make_input(int alg, uint8_t *out, size_t cap, size_t *len)
 		return -1;
 	if (dlen == 0) {
 		*len = MSG_LEN;
-		return fill_random(out, MSG_LEN);
+		return random_bytes(out, MSG_LEN) ? 0 : -1;
 	}
-	if (fill_random(digest, dlen) != 0)
+	if (!random_bytes(digest, dlen))
 		return -1;
 	if (kind == DNS_KEY_RSA)
 		return dns_digest_info(alg, digest, dlen, out, cap, len) == ODS_OK ? 0 : -1;
@@ -317,10 +296,10 @@ measure(struct bench *b, unsigned threads)
 	b->go = true;
 	pthread_cond_broadcast(&b->cv);
 	pthread_mutex_unlock(&b->mu);
-	int64_t t0 = now_ns();
+	int64_t t0 = clock_mono_ns();
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	double secs = (double)(now_ns() - t0) / 1e9;
+	double secs = (double)(clock_mono_ns() - t0) / 1e9;
 	return atomic_load(&b->failed) ? -1 : secs;
 }
 

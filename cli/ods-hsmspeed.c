@@ -18,9 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
+#include "lib/base/clock.h"
+#include "lib/base/random.h"
 #include "cli/cli.h"
 #include "cli/hsm_check.h"
 #include "lib/dns/dnskey.h"
@@ -218,28 +219,6 @@ parse_args(struct speed_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static int
-fill_random(uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t got = getrandom(p, n, 0);
-		if (got <= 0)
-			return -1;
-		p += got;
-		n -= (size_t)got;
-	}
-	return 0;
-}
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* One SignBatch of the first n prepared inputs; checks count and length of the signatures. */
 static ods_err
 sign_once(struct speed_worker *w, size_t n)
@@ -314,7 +293,7 @@ worker_prepare(struct speed_worker *w, struct speed_run *run)
 	w->run = run;
 	w->inputs = calloc(batch, sizeof(*w->inputs));
 	w->buf = malloc(batch * len);
-	if (w->inputs == NULL || w->buf == NULL || fill_random(w->buf, batch * len) != 0) {
+	if (w->inputs == NULL || w->buf == NULL || !random_bytes(w->buf, batch * len)) {
 		fprintf(stderr, "Error: out of memory or random bytes\n");
 		return ODS_ENOMEM;
 	}
@@ -371,10 +350,10 @@ measure(struct speed_run *run, struct speed_worker *w)
 	run->go = true;
 	pthread_cond_broadcast(&run->cv);
 	pthread_mutex_unlock(&run->mu);
-	int64_t t0 = now_ns();
+	int64_t t0 = clock_mono_ns();
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(w[i].tid, NULL);
-	double secs = (double)(now_ns() - t0) / 1e9;
+	double secs = (double)(clock_mono_ns() - t0) / 1e9;
 	uint64_t done = atomic_load(&run->done);
 	if (atomic_load(&run->failed))
 		code = 1;

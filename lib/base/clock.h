@@ -19,6 +19,7 @@ int64_t clock_offset(const struct clock *c);
 
 /* Process-local time for deadlines and timeouts (not the cluster clock). */
 int64_t clock_mono_ms(void); /* monotonic milliseconds */
+int64_t clock_mono_ns(void); /* monotonic nanoseconds (benchmarks) */
 int64_t clock_wall_ms(void); /* wall-clock milliseconds since the epoch */
 /* Sleep ms milliseconds; a signal may cut it short, which callers polling a flag want. */
 void clock_sleep_ms(int64_t ms);

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 
 #include "lib/base/arena.h"
 #include "lib/base/hex.h"
+#include "lib/base/random.h"
 #include "lib/conf/conf.h"
 #include "lib/dns/dnskey.h"
 #include "services/keystore/backend.h"
@@ -245,7 +245,7 @@ p11_generate(void *state, int alg, unsigned bits, struct ks_new_key *out, struct
 	rc = dns_alg_kind(alg, &kind);
 	if (rc != ODS_OK)
 		return diag_fail(d, ODS_EINVAL, "algorithm", "unknown algorithm %d", alg);
-	if (getrandom(id, sizeof(id), 0) != (ssize_t)sizeof(id))
+	if (!random_bytes(id, sizeof(id)))
 		return diag_fail(d, ODS_EINTERNAL, r->name, "no random bytes for a key id");
 	hex_encode(id, sizeof(id), label);
 	params = p11_ec_params(alg, &plen);
