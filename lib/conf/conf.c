@@ -10,6 +10,8 @@
  * values are checked by url.c. After the walk, one pass fills in the defaults that depend on
  * other values (SignerThreads, the default listeners and endpoints) and checks that every
  * tls+tcp URL has a certificate, a key and a CA. conf_free() and the name functions are here.
+ * The walk itself takes its table from struct parse, so kasp.c and zonelist.c run it over
+ * tables of their own; record rows (K_RECORD) call back into them.
  */
 #include "lib/conf/conf.h"
 
@@ -135,6 +137,27 @@ parse_whole(const char *s, int64_t *out)
 	return true;
 }
 
+/* The position of w in the space-separated list (compared exactly). */
+static bool
+word_index(const char *list, const char *w, int64_t *out)
+{
+	size_t n = strlen(w);
+	int64_t i = 0;
+
+	while (list != NULL && *list != '\0') {
+		size_t len = strcspn(list, " ");
+
+		if (len == n && strncmp(list, w, n) == 0) {
+			*out = i;
+			return true;
+		}
+		list += len;
+		list += strspn(list, " ");
+		i++;
+	}
+	return false;
+}
+
 static ods_err
 add_warning(struct parse *p, const struct site *s, const char *why)
 {
@@ -252,6 +275,12 @@ check_value(struct parse *p, const struct site *s, const struct elem *e, const c
 		if (*num < lo || *num > hi)
 			return conf_fail(p, s, "%s is out of range %s..%s", v, a, b);
 		return ODS_OK;
+	case K_ENUM:
+		if (!word_index(e->words, v, num))
+			return conf_fail(p, s, "'%s' is not one of: %s", v, e->words);
+		return ODS_OK;
+	case K_ATTR_ONLY:
+		return ODS_OK; /* NSEC3 Salt: the value is the enforcer's to make */
 	case K_FLAG:
 		if (len != 0)
 			return conf_fail(p, s, "takes no value, but '%s' was given; write <%s/>", v,
@@ -288,7 +317,10 @@ leaf(struct parse *p, const struct site *s, const struct elem *e, char *base, co
 		return ODS_OK;
 	switch (e->kind) {
 	case K_INT:
+	case K_ENUM:
 		*(int *)dst = (int)num;
+		break;
+	case K_ATTR_ONLY:
 		break;
 	case K_I64:
 	case K_DUR_S:
@@ -316,14 +348,16 @@ apply_default(struct parse *p, const struct elem *e, char *base)
 	struct site s = {0, e->name, NULL};
 	ods_err rc = ODS_OK;
 
+	if (e->kind == K_RECORD)
+		return ODS_OK;
 	if (e->kind == K_BLOCK) {
 		char *inner = e->off == NO_FIELD ? base : base + e->off;
 
 		if (e->flags & (F_WARN | F_REPEAT))
 			return ODS_OK;
-		for (size_t i = 0; i < CONF_ELEMS_N && rc == ODS_OK; i++)
-			if (conf_elems[i].parent == e->self)
-				rc = apply_default(p, &conf_elems[i], inner);
+		for (size_t i = 0; i < p->n_rows && rc == ODS_OK; i++)
+			if (p->rows[i].parent == e->self)
+				rc = apply_default(p, &p->rows[i], inner);
 		return rc;
 	}
 	if (e->def == NULL)
@@ -337,8 +371,8 @@ unknown(struct parse *p, const struct site *s, const struct elem *er)
 	char list[260] = "";
 	size_t used = 0;
 
-	for (size_t i = 0; i < CONF_ELEMS_N; i++) {
-		const struct elem *e = &conf_elems[i];
+	for (size_t i = 0; i < p->n_rows; i++) {
+		const struct elem *e = &p->rows[i];
 
 		if (e->parent != er->self || e->kind == K_REJECT)
 			continue;
@@ -351,6 +385,48 @@ unknown(struct parse *p, const struct site *s, const struct elem *er)
 	if (used == 0)
 		return conf_fail(p, s, "unknown element (<%s> has no child elements)", er->name);
 	return conf_fail(p, s, "unknown element (expected %s)", list);
+}
+
+static const struct elem *
+find_row(const struct parse *p, enum node parent, const char *name)
+{
+	for (size_t i = 0; i < p->n_rows; i++)
+		if (p->rows[i].parent == parent && strcmp(p->rows[i].name, name) == 0)
+			return &p->rows[i];
+	return NULL;
+}
+
+/* The stored attribute of row e (see struct elem) from element k into rec. */
+static ods_err
+stored_attr(struct parse *p, const xmlNode *k, const struct site *s, const struct elem *e,
+            char *rec)
+{
+	int64_t num;
+	ods_err rc;
+	char *v;
+
+	if (e->attr == NULL || e->attr_off == NO_FIELD)
+		return ODS_OK;
+	rc = conf_xml_attr(p, k, s, e->attr, &v);
+	if (rc != ODS_OK)
+		return rc;
+	if (v == NULL)
+		return conf_fail(p, s, "missing attribute %s", e->attr);
+	if (!e->attr_num) {
+		free(*(char **)(rec + e->attr_off));
+		*(char **)(rec + e->attr_off) = v;
+		return ODS_OK;
+	}
+	if (!parse_whole(v, &num) || num < e->attr_min || num > e->attr_max) {
+		rc = conf_fail(p, s,
+		               "attribute %s='%s' is not a whole number in %" PRId64 "..%" PRId64,
+		               e->attr, v, e->attr_min, e->attr_max);
+		free(v);
+		return rc;
+	}
+	free(v);
+	*(int *)(rec + e->attr_off) = (int)num;
+	return ODS_OK;
 }
 
 /* One child element k of a container, described by row e. */
@@ -373,6 +449,16 @@ element(struct parse *p, xmlNode *k, const struct site *s, const struct elem *e,
 		return conf_walk(p, k, s, e, e->off == NO_FIELD ? base : base + e->off);
 	case K_REPO:
 		return conf_repo_add(p, k, s, e, (struct ods_conf *)base);
+	case K_RECORD: {
+		char *inner = NULL;
+
+		rc = e->add(p, s, base, &inner);
+		if (rc == ODS_OK)
+			rc = stored_attr(p, k, s, e, inner);
+		if (rc == ODS_OK)
+			rc = conf_walk(p, k, s, e, inner);
+		return rc;
+	}
 	case K_REJECT:
 		return conf_fail(p, s, "%s", e->note);
 	default:
@@ -380,7 +466,11 @@ element(struct parse *p, xmlNode *k, const struct site *s, const struct elem *e,
 		if (rc != ODS_OK)
 			return rc;
 		rc = leaf(p, s, e, base, text, k);
+		if (rc == ODS_OK && p->on_duration != NULL && e->kind == K_DUR_S)
+			rc = p->on_duration(p, s, text);
 		free(text);
+		if (rc == ODS_OK)
+			rc = stored_attr(p, k, s, e, base);
 		return rc;
 	}
 }
@@ -389,7 +479,7 @@ element(struct parse *p, xmlNode *k, const struct site *s, const struct elem *e,
 ods_err
 conf_walk(struct parse *p, xmlNode *n, const struct site *ns, const struct elem *er, char *base)
 {
-	long seen[CONF_ELEMS_N] = {0}; /* line of the first occurrence of each row */
+	long seen[ELEMS_MAX] = {0}; /* line of the first occurrence of each row */
 	ods_err rc;
 
 	for (xmlNode *k = n->children; k != NULL; k = k->next) {
@@ -408,26 +498,26 @@ conf_walk(struct parse *p, xmlNode *n, const struct site *ns, const struct elem 
 			return conf_fail(p, ns, "entity references are not supported");
 		if (k->type != XML_ELEMENT_NODE)
 			continue; /* comments, processing instructions */
-		e = conf_elem_find(er->self, s.name);
+		e = find_row(p, er->self, s.name);
 		if (e == NULL)
 			return unknown(p, &s, er);
-		if (seen[e - conf_elems] != 0 && !(e->flags & F_REPEAT))
+		if (seen[e - p->rows] != 0 && !(e->flags & F_REPEAT))
 			return conf_fail(p, &s, "given twice (first on line %ld)",
-			                 seen[e - conf_elems]);
-		if (seen[e - conf_elems] == 0)
-			seen[e - conf_elems] = s.line > 0 ? s.line : 1;
+			                 seen[e - p->rows]);
+		if (seen[e - p->rows] == 0)
+			seen[e - p->rows] = s.line > 0 ? s.line : 1;
 		rc = element(p, k, &s, e, base);
 		if (rc != ODS_OK)
 			return rc;
 	}
-	for (size_t i = 0; i < CONF_ELEMS_N; i++) {
-		if (conf_elems[i].parent != er->self || seen[i] != 0)
+	for (size_t i = 0; i < p->n_rows; i++) {
+		if (p->rows[i].parent != er->self || seen[i] != 0)
 			continue;
 		/* A Repository's typed rows are checked by repo.c, which knows the type. */
-		if ((conf_elems[i].flags & F_REQUIRED) &&
-		    !(conf_elems[i].flags & (F_PKCS11 | F_SOFTWARE)))
-			return conf_fail(p, ns, "missing <%s>", conf_elems[i].name);
-		rc = apply_default(p, &conf_elems[i], base);
+		if ((p->rows[i].flags & F_REQUIRED) &&
+		    !(p->rows[i].flags & (F_PKCS11 | F_SOFTWARE)))
+			return conf_fail(p, ns, "missing <%s>", p->rows[i].name);
+		rc = apply_default(p, &p->rows[i], base);
 		if (rc != ODS_OK)
 			return rc;
 	}
@@ -492,9 +582,9 @@ finish(struct parse *p)
 }
 
 ods_err
-conf_walk_root(struct parse *p, xmlNode *root)
+conf_walk_doc(struct parse *p, xmlNode *root, char *base)
 {
-	const struct elem *er = &conf_elems[0]; /* the table starts with the root */
+	const struct elem *er = &p->rows[0]; /* every table starts with its root */
 	struct site rs = {0, er->name, NULL};
 	ods_err rc;
 
@@ -502,12 +592,22 @@ conf_walk_root(struct parse *p, xmlNode *root)
 		struct site s = {root ? xmlGetLineNo(root) : 1,
 		                 root ? (const char *)root->name : "", NULL};
 
-		return conf_fail(p, &s, "the root element must be <Configuration>");
+		return conf_fail(p, &s, "the root element must be <%s>", er->name);
 	}
 	rs.line = xmlGetLineNo(root);
 	rc = conf_xml_attrs_check(p, root, &rs, er);
 	if (rc == ODS_OK)
-		rc = conf_walk(p, root, &rs, er, (char *)p->c);
+		rc = stored_attr(p, root, &rs, er, base);
+	if (rc == ODS_OK)
+		rc = conf_walk(p, root, &rs, er, base);
+	return rc;
+}
+
+ods_err
+conf_walk_root(struct parse *p, xmlNode *root)
+{
+	ods_err rc = conf_walk_doc(p, root, (char *)p->c);
+
 	if (rc == ODS_OK)
 		rc = finish(p);
 	return rc;

@@ -202,8 +202,8 @@ xml_init(void)
 	xmlInitParser(); /* libxml2 asks for this once before threads use it */
 }
 
-static ods_err
-parse_doc(struct parse *p, const char *xml, size_t len)
+ods_err
+conf_xml_parse(struct parse *p, const char *xml, size_t len)
 {
 	xmlParserCtxtPtr ctxt;
 	xmlDoc *doc;
@@ -230,7 +230,7 @@ parse_doc(struct parse *p, const char *xml, size_t len)
 		goto out;
 	}
 	/* Before xmlFreeDoc: the sites that the walk keeps for finish() point into the tree. */
-	rc = conf_walk_root(p, xmlDocGetRootElement(doc));
+	rc = (p->root ? p->root : conf_walk_root)(p, xmlDocGetRootElement(doc));
 out:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
@@ -240,7 +240,8 @@ out:
 ods_err
 conf_load_mem(const char *name, const char *xml, size_t len, struct ods_conf **out, struct diag *d)
 {
-	struct parse p = {.name = name ? name : "conf.xml", .d = d};
+	struct parse p = {
+	    .name = name ? name : "conf.xml", .d = d, .rows = conf_elems, .n_rows = CONF_ELEMS_N};
 	ods_err rc;
 
 	if (xml == NULL || out == NULL)
@@ -249,7 +250,7 @@ conf_load_mem(const char *name, const char *xml, size_t len, struct ods_conf **o
 	if (p.c == NULL)
 		return conf_oom(&p);
 	p.c->path = strdup(p.name);
-	rc = p.c->path ? parse_doc(&p, xml, len) : conf_oom(&p);
+	rc = p.c->path ? conf_xml_parse(&p, xml, len) : conf_oom(&p);
 	free(p.tls);
 	if (rc != ODS_OK) {
 		conf_free(p.c);
@@ -260,15 +261,13 @@ conf_load_mem(const char *name, const char *xml, size_t len, struct ods_conf **o
 }
 
 ods_err
-conf_load(const char *path, struct ods_conf **out, struct diag *d)
+conf_file_read(const char *path, char **out, size_t *out_len, struct diag *d)
 {
 	char *buf = NULL, *grown, err[128];
 	size_t len = 0, cap = 0;
 	ods_err rc = ODS_OK;
 	FILE *f;
 
-	if (path == NULL || out == NULL)
-		return diag_fail(d, ODS_EINVAL, "conf", "no configuration file given");
 	f = fopen(path, "rb");
 	if (f == NULL) {
 		if (strerror_r(errno, err, sizeof(err)) != 0)
@@ -285,7 +284,7 @@ conf_load(const char *path, struct ods_conf **out, struct diag *d)
 				               CONF_FILE_MAX);
 				break;
 			}
-			grown = realloc(buf, cap);
+			grown = realloc(buf, cap + 1);
 			if (grown == NULL) {
 				rc = diag_fail(d, ODS_ENOMEM, path, "out of memory");
 				break;
@@ -302,8 +301,33 @@ conf_load(const char *path, struct ods_conf **out, struct diag *d)
 		}
 	}
 	fclose(f);
+	if (rc == ODS_OK && buf == NULL) {
+		buf = malloc(1);
+		if (buf == NULL)
+			rc = diag_fail(d, ODS_ENOMEM, path, "out of memory");
+	}
+	if (rc != ODS_OK) {
+		free(buf);
+		return rc;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*out_len = len;
+	return ODS_OK;
+}
+
+ods_err
+conf_load(const char *path, struct ods_conf **out, struct diag *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	ods_err rc;
+
+	if (path == NULL || out == NULL)
+		return diag_fail(d, ODS_EINVAL, "conf", "no configuration file given");
+	rc = conf_file_read(path, &buf, &len, d);
 	if (rc == ODS_OK)
-		rc = conf_load_mem(path, buf ? buf : "", len, out, d);
+		rc = conf_load_mem(path, buf, len, out, d);
 	free(buf);
 	return rc;
 }
