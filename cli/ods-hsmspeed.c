@@ -23,6 +23,7 @@
 #include "lib/base/clock.h"
 #include "lib/base/random.h"
 #include "cli/cli.h"
+#include "cli/keys.h"
 #include "cli/hsm_check.h"
 #include "lib/dns/dnskey.h"
 #include "ods/keystore.pb-c.h"
@@ -312,16 +313,6 @@ worker_free(struct speed_worker *w)
 	free(w->buf);
 }
 
-static const char *
-kind_name(int alg)
-{
-	enum dns_key_kind k;
-
-	if (dns_alg_kind(alg, &k) != ODS_OK)
-		return "?";
-	return k == DNS_KEY_RSA ? "RSA" : k == DNS_KEY_EC ? "ECDSA" : "EdDSA";
-}
-
 /* Start the threads, time them from the moment all are warm, print the result. */
 static int
 measure(struct speed_run *run, struct speed_worker *w)
@@ -360,36 +351,9 @@ measure(struct speed_run *run, struct speed_worker *w)
 	else if (stop_requested)
 		printf("Interrupted.\n");
 	printf("%llu signatures, %.2f sig/s (%s %u bits)\n", (unsigned long long)done,
-	       secs > 0 ? (double)done / secs : 0.0, kind_name(o->alg), o->bits);
+	       secs > 0 ? (double)done / secs : 0.0, dns_alg_kind_name(o->alg), o->bits);
 	fflush(stdout);
 	return code;
-}
-
-static ods_err
-generate(struct cli *c, const struct speed_opts *o, Ods__Keystore__GenerateKeyReply **out)
-{
-	Ods__Keystore__GenerateKeyRequest rq = ODS__KEYSTORE__GENERATE_KEY_REQUEST__INIT;
-
-	rq.repository = (char *)o->repository;
-	rq.algorithm = (uint32_t)o->alg;
-	rq.bits = o->bits;
-	return cli_call(c, "GenerateKey", &rq.base, &ods__keystore__generate_key_reply__descriptor,
-	                (ProtobufCMessage **)out);
-}
-
-static ods_err
-delete_key(struct cli *c, const char *locator)
-{
-	Ods__Keystore__DeleteKeyRequest rq = ODS__KEYSTORE__DELETE_KEY_REQUEST__INIT;
-	ProtobufCMessage *r = NULL;
-	ods_err rc;
-
-	fprintf(stderr, "Deleting temporary key...\n");
-	rq.locator = (char *)locator;
-	rc = cli_call(c, "DeleteKey", &rq.base, &ods__keystore__delete_key_reply__descriptor, &r);
-	if (r)
-		protobuf_c_message_free_unpacked(r, NULL);
-	return rc;
 }
 
 /* Prove the key signs what ldns accepts, then measure. */
@@ -439,7 +403,7 @@ main(int argc, char **argv)
 	if (cli_init(&c, &def, o.conf_path) != ODS_OK)
 		return 1;
 	fprintf(stderr, "Generating temporary key...\n");
-	if (generate(&c, &o, &key) != ODS_OK) {
+	if (cli_key_generate(&c, o.repository, o.alg, o.bits, &key) != ODS_OK) {
 		fprintf(stderr, "Could not generate a key pair in repository \"%s\"\n",
 		        o.repository);
 		cli_fini(&c);
@@ -447,7 +411,8 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr, "Temporary key created: %s\n", key->key->locator);
 	code = check_and_measure(&c, &o, key->key->locator, key->key->bits);
-	if (delete_key(&c, key->key->locator) != ODS_OK) {
+	fprintf(stderr, "Deleting temporary key...\n");
+	if (cli_key_delete(&c, key->key->locator) != ODS_OK) {
 		fprintf(stderr, "The temporary key %s is left in repository \"%s\"\n",
 		        key->key->locator, o.repository);
 		code = 1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/keys.h"
 #include "cli/hsm_check.h"
 #include "lib/dns/dnskey.h"
 #include "ods/keystore.pb-c.h"
@@ -23,16 +24,6 @@ backup_name(Ods__Keystore__BackupState b)
 	static const char *const names[] = {"-", "required", "requested", "done"};
 
 	return (unsigned)b < 4 ? names[b] : "?";
-}
-
-static const char *
-kind_name(int alg)
-{
-	enum dns_key_kind k;
-
-	if (dns_alg_kind(alg, &k) != ODS_OK)
-		return "?";
-	return k == DNS_KEY_RSA ? "RSA" : k == DNS_KEY_EC ? "ECDSA" : "EDDSA";
 }
 
 static ods_err
@@ -70,7 +61,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < r->n_keys; i++) {
 		const Ods__Keystore__KeyInfo *k = r->keys[i];
 		char type[32];
-		snprintf(type, sizeof(type), "%s/%u", kind_name((int)k->algorithm), k->bits);
+		snprintf(type, sizeof(type), "%s/%u", dns_alg_kind_name((int)k->algorithm), k->bits);
 		printf("%-20s %-32s %-10s %-20s %s%s\n", k->repository, k->locator, type,
 		       dns_alg_name((int)k->algorithm) ? dns_alg_name((int)k->algorithm) : "?",
 		       backup_name(k->backup), k->has_public_key ? "" : " (no public key object)");
@@ -109,19 +100,6 @@ parse_algorithm(const char *word, const char *bits_arg, int *alg, unsigned *bits
 	return 0;
 }
 
-static ods_err
-generate(struct cli *c, const char *repository, int alg, unsigned bits,
-         Ods__Keystore__GenerateKeyReply **out)
-{
-	Ods__Keystore__GenerateKeyRequest rq = ODS__KEYSTORE__GENERATE_KEY_REQUEST__INIT;
-
-	rq.repository = (char *)repository;
-	rq.algorithm = (uint32_t)alg;
-	rq.bits = bits;
-	return cli_call(c, "GenerateKey", &rq.base, &ods__keystore__generate_key_reply__descriptor,
-	                (ProtobufCMessage **)out);
-}
-
 static int
 cmd_generate(struct cli *c, int argc, char **argv)
 {
@@ -138,26 +116,12 @@ cmd_generate(struct cli *c, int argc, char **argv)
 	if (parse_algorithm(argv[2], argc == 4 ? argv[3] : NULL, &alg, &bits) != 0)
 		return 2;
 	printf("Generating %s key in repository: %s\n", dns_alg_name(alg), argv[1]);
-	if (generate(c, argv[1], alg, bits, &r) != ODS_OK)
+	if (cli_key_generate(c, argv[1], alg, bits, &r) != ODS_OK)
 		return 1;
 	printf("Key generation successful: %s (%s/%u)\n", r->key->locator,
-	       kind_name((int)r->key->algorithm), r->key->bits);
+	       dns_alg_kind_name((int)r->key->algorithm), r->key->bits);
 	ods__keystore__generate_key_reply__free_unpacked(r, NULL);
 	return 0;
-}
-
-static ods_err
-delete_key(struct cli *c, const char *locator)
-{
-	Ods__Keystore__DeleteKeyRequest rq = ODS__KEYSTORE__DELETE_KEY_REQUEST__INIT;
-	ProtobufCMessage *r = NULL;
-	ods_err rc;
-
-	rq.locator = (char *)locator;
-	rc = cli_call(c, "DeleteKey", &rq.base, &ods__keystore__delete_key_reply__descriptor, &r);
-	if (r)
-		protobuf_c_message_free_unpacked(r, NULL);
-	return rc;
 }
 
 static int
@@ -167,7 +131,7 @@ cmd_remove(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "Error: usage: %s remove <id>\n", c->prog);
 		return 2;
 	}
-	if (delete_key(c, argv[1]) != ODS_OK)
+	if (cli_key_delete(c, argv[1]) != ODS_OK)
 		return 1;
 	printf("Key remove successful: %s\n", argv[1]);
 	return 0;
@@ -201,7 +165,7 @@ cmd_purge(struct cli *c, int argc, char **argv)
 		}
 	}
 	for (size_t i = 0; i < r->n_keys; i++) {
-		if (delete_key(c, r->keys[i]->locator) == ODS_OK)
+		if (cli_key_delete(c, r->keys[i]->locator) == ODS_OK)
 			removed++;
 		else
 			code = 1;
@@ -295,7 +259,7 @@ cmd_test(struct cli *c, int argc, char **argv)
 
 		printf("  %-16s %4u bits: ", dns_alg_name(kinds[i].alg), kinds[i].bits);
 		fflush(stdout);
-		if (generate(c, argv[1], kinds[i].alg, kinds[i].bits, &r) != ODS_OK) {
+		if (cli_key_generate(c, argv[1], kinds[i].alg, kinds[i].bits, &r) != ODS_OK) {
 			failures++;
 			continue;
 		}
@@ -305,7 +269,7 @@ cmd_test(struct cli *c, int argc, char **argv)
 		else
 			printf("FAILED: %s\n", d.msg);
 		failures += rc != ODS_OK;
-		delete_key(c, r->key->locator);
+		cli_key_delete(c, r->key->locator);
 		ods__keystore__generate_key_reply__free_unpacked(r, NULL);
 	}
 	printf("%s\n", failures ? "Some tests failed." : "All tests passed.");

@@ -135,6 +135,16 @@ dns_alg_kind(int alg, enum dns_key_kind *out)
 	return ODS_OK;
 }
 
+const char *
+dns_alg_kind_name(int alg)
+{
+	enum dns_key_kind k;
+
+	if (dns_alg_kind(alg, &k) != ODS_OK)
+		return "?";
+	return k == DNS_KEY_RSA ? "RSA" : k == DNS_KEY_EC ? "ECDSA" : "EdDSA";
+}
+
 ods_err
 dns_alg_bits_check(int alg, unsigned bits, unsigned *bits_out, struct diag *d)
 {

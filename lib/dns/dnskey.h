@@ -80,6 +80,9 @@ int dns_alg_from_name(const char *name);
 /* The kind of key alg uses, in *out. ODS_EINVAL for an unknown algorithm. */
 ods_err dns_alg_kind(int alg, enum dns_key_kind *out);
 
+/* "RSA", "ECDSA" or "EdDSA" for a DNSSEC algorithm; "?" when unknown. */
+const char *dns_alg_kind_name(int alg);
+
 /* Check a key size for alg and resolve the default. RSA algorithms take 1024..4096 bits and
  * default to 2048; ECDSA and EdDSA keys have one size (P-256 256, P-384 384, Ed25519 256,
  * Ed448 456), which is also the default. bits 0 asks for the default. On success writes the size

@@ -20,23 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/integration/harness/check.h"
 #include "cli/cli.h"
 #include "cli/hsm_check.h"
+#include "cli/keys.h"
 #include "lib/dns/dnskey.h"
 #include "ods/keystore.pb-c.h"
 #include "services/keystore/keystore.h"
 
 #define REPO repo_name()
 
-#define CHECK(cond, ...)                                                                      \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                  \
-			fprintf(stderr, __VA_ARGS__);                                         \
-			fputc('\n', stderr);                                                  \
-			exit(1);                                                              \
-		}                                                                             \
-	} while (0)
 
 static const struct cli_def def = {
 	.prog = "ks_torture",
@@ -63,15 +56,10 @@ repo_name(void)
 static char *
 new_key(int alg, unsigned bits)
 {
-	Ods__Keystore__GenerateKeyRequest rq = ODS__KEYSTORE__GENERATE_KEY_REQUEST__INIT;
 	Ods__Keystore__GenerateKeyReply *r = NULL;
 
-	rq.repository = REPO;
-	rq.algorithm = (uint32_t)alg;
-	rq.bits = bits;
-	CHECK(cli_call(&cli, "GenerateKey", &rq.base, &ods__keystore__generate_key_reply__descriptor,
-	               (ProtobufCMessage **)&r) == ODS_OK,
-	      "GenerateKey %s", dns_alg_name(alg));
+	CHECK(cli_key_generate(&cli, REPO, alg, bits, &r) == ODS_OK, "GenerateKey %s",
+	      dns_alg_name(alg));
 	char *loc = strdup(r->key->locator);
 	ods__keystore__generate_key_reply__free_unpacked(r, NULL);
 	return loc;
@@ -80,15 +68,7 @@ new_key(int alg, unsigned bits)
 static ods_err
 delete_key(const char *locator)
 {
-	Ods__Keystore__DeleteKeyRequest rq = ODS__KEYSTORE__DELETE_KEY_REQUEST__INIT;
-	ProtobufCMessage *r = NULL;
-
-	rq.locator = (char *)locator;
-	ods_err rc = cli_call(&cli, "DeleteKey", &rq.base, &ods__keystore__delete_key_reply__descriptor,
-	                      &r);
-	if (r)
-		protobuf_c_message_free_unpacked(r, NULL);
-	return rc;
+	return cli_key_delete(&cli, locator);
 }
 
 static ods_err
@@ -118,16 +98,11 @@ sign_raw(const char *locator, int alg, size_t n, size_t len, size_t bad_index, s
 static ods_err
 generate_rc(const char *repo, int alg, unsigned bits)
 {
-	Ods__Keystore__GenerateKeyRequest rq = ODS__KEYSTORE__GENERATE_KEY_REQUEST__INIT;
-	ProtobufCMessage *r = NULL;
+	Ods__Keystore__GenerateKeyReply *r = NULL;
+	ods_err rc = cli_key_generate(&cli, repo, alg, bits, &r);
 
-	rq.repository = (char *)repo;
-	rq.algorithm = (uint32_t)alg;
-	rq.bits = bits;
-	ods_err rc = cli_call(&cli, "GenerateKey", &rq.base,
-	                      &ods__keystore__generate_key_reply__descriptor, &r);
 	if (r)
-		protobuf_c_message_free_unpacked(r, NULL);
+		ods__keystore__generate_key_reply__free_unpacked(r, NULL);
 	return rc;
 }
 

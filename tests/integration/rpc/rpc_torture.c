@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/integration/harness/check.h"
 #include "lib/conf/conf.h"
 #include "lib/rpc/client.h"
 #include "lib/rpc/envelope.h"
@@ -33,15 +34,6 @@ static struct ods_conf *conf;
 static enum conf_svc kind;
 static char prefix[64];
 
-#define CHECK(cond, ...)                                                                      \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                  \
-			fprintf(stderr, __VA_ARGS__);                                         \
-			fputc('\n', stderr);                                                  \
-			exit(1);                                                              \
-		}                                                                             \
-	} while (0)
 
 static int64_t
 mono_ms(void)
