@@ -266,8 +266,7 @@ exchange(struct endpoint *e, const uint8_t *req, size_t len, int64_t timeout_ms,
 			msg = nng_aio_get_msg(aio);
 	}
 	pthread_mutex_lock(&e->pmu);
-	lost = e->lost[slot];
-	e->inflight[slot] = NULL;
+	lost = e->lost[slot]; /* the slot itself is freed on the way out */
 	pthread_mutex_unlock(&e->pmu);
 	if (rv == NNG_ETIMEDOUT)
 		rc = diag_fail(d, ODS_ETIMEDOUT, e->url, "no answer within %lld ms",

@@ -364,18 +364,31 @@ svc_run(struct svc *s, svc_tick_fn tick, void *arg)
 	log_info("svc", "stopping", "signal received, draining");
 }
 
+/* Stop serving and wait (Cluster/ShutdownGrace) for calls in progress. False when some were
+ * still running: their threads may still use the service's resources, which must then be
+ * left alone until the process exits. */
+static bool
+drain(struct svc *s)
+{
+	const struct ods_conf *conf = svc_conf(s);
+	bool drained = true;
+
+	atomic_store(&s->ready, false);
+	if (s->rpc) {
+		drained = rpc_server_drain(s->rpc, conf ? conf->cluster.grace_ms : 0) == ODS_OK;
+		if (drained)
+			rpc_server_free(s->rpc);
+		s->rpc = NULL;
+	}
+	return drained;
+}
+
 void
 svc_fini(struct svc *s)
 {
 	const struct ods_conf *conf = svc_conf(s);
 
-	atomic_store(&s->ready, false);
-	if (s->rpc) {
-		int grace = conf ? conf->cluster.grace_ms : 0;
-		if (rpc_server_drain(s->rpc, grace) == ODS_OK)
-			rpc_server_free(s->rpc);
-		s->rpc = NULL;
-	}
+	drain(s);
 	svc_http_stop(s->http);
 	s->http = NULL;
 	rpc_dispatch_free(s->dispatch);
@@ -412,11 +425,12 @@ svc_main(const struct svc_def *def, void *ctx, int argc, char **argv)
 	svc_run(&s, def->tick, ctx);
 	status = EXIT_SUCCESS;
 out:
-	if (s.rpc) {
-		const struct ods_conf *conf = svc_conf(&s);
-		if (rpc_server_drain(s.rpc, conf->cluster.grace_ms) == ODS_OK)
-			rpc_server_free(s.rpc);
-		s.rpc = NULL;
+	if (!drain(&s)) {
+		/* Freeing what running handlers use would crash them: the exit frees it. */
+		log_warning("svc", "stop_skipped", "calls still running after the grace period; "
+		            "exiting without releasing their resources");
+		log_close();
+		return status;
 	}
 	if (started && def->stop)
 		def->stop(&s, ctx);

@@ -25,6 +25,7 @@
 #include <ldns/ldns.h>
 #include <openssl/evp.h>
 
+#include "lib/base/hex.h"
 #include "lib/dns/dnskey.h"
 
 #define BUF_MAX 1100
@@ -39,29 +40,12 @@ struct bytes {
 	size_t len;
 };
 
-static int
-nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	fail_msg("bad hex digit '%c'", c);
-	return 0;
-}
-
 static struct bytes
 hex(const char *s)
 {
 	struct bytes r = { .len = 0 };
-	size_t n = strlen(s);
 
-	assert_int_equal(n % 2, 0);
-	assert_true(n / 2 <= sizeof(r.b));
-	for (size_t i = 0; i < n; i += 2)
-		r.b[r.len++] = (uint8_t)(nibble(s[i]) << 4 | nibble(s[i + 1]));
+	assert_true(hex_decode(s, r.b, sizeof(r.b), &r.len));
 	return r;
 }
 
