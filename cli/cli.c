@@ -67,6 +67,8 @@ cmd_help(const struct cli_def *def, int argc, char **argv)
 	int words;
 	const struct cli_cmd *cmd = argc > 0 ? find_cmd(def, argc, argv, &words) : NULL;
 
+	if (cmd && def->cmd_help)
+		return def->cmd_help(def, cmd);
 	if (cmd) {
 		printf("%s %s\n    %s\n", def->prog, cmd->name, cmd->usage);
 		return 0;
@@ -103,20 +105,53 @@ cli_connect(struct cli *c)
 }
 
 ods_err
+cli_prepare(struct cli *c)
+{
+	return c->client ? ODS_OK : cli_connect(c);
+}
+
+/* Only transport failures name a URL in where; a server's UNAVAILABLE names its field. */
+static bool
+is_unreachable(ods_err rc, const struct diag *d)
+{
+	return strstr(d->where, "://") != NULL &&
+	       (rc == ODS_EUNAVAIL || rc == ODS_ETIMEDOUT || rc == ODS_EAUTH);
+}
+
+ods_err
+cli_call_quiet(struct cli *c, const char *method, const ProtobufCMessage *in,
+               const ProtobufCMessageDescriptor *out_desc, ProtobufCMessage **out,
+               struct diag *d, bool *unreachable)
+{
+	char full[256];
+	ods_err rc;
+
+	diag_clear(d);
+	if (unreachable)
+		*unreachable = false;
+	rc = cli_prepare(c);
+	if (rc != ODS_OK)
+		return rc;
+	snprintf(full, sizeof(full), "%s%s", c->service_prefix, method);
+	rc = rpc_client_call(c->client, full, in, out_desc, c->timeout_ms, out, d);
+	if (rc != ODS_OK && unreachable)
+		*unreachable = is_unreachable(rc, d);
+	return rc;
+}
+
+ods_err
 cli_call(struct cli *c, const char *method, const ProtobufCMessage *in,
          const ProtobufCMessageDescriptor *out_desc, ProtobufCMessage **out)
 {
-	char full[256];
 	struct diag d = {0};
+	bool unreachable;
 	ods_err rc;
 
-	if (c->client == NULL && (rc = cli_connect(c)) != ODS_OK)
+	rc = cli_prepare(c); /* conf.xml errors are printed here, and only here */
+	if (rc != ODS_OK)
 		return rc;
-	snprintf(full, sizeof(full), "%s%s", c->service_prefix, method);
-	rc = rpc_client_call(c->client, full, in, out_desc, c->timeout_ms, out, &d);
-	/* Only transport failures name a URL in where; a server's UNAVAILABLE names its field. */
-	bool unreachable = strstr(d.where, "://") != NULL;
-	if (unreachable && (rc == ODS_EUNAVAIL || rc == ODS_ETIMEDOUT || rc == ODS_EAUTH))
+	rc = cli_call_quiet(c, method, in, out_desc, out, &d, &unreachable);
+	if (unreachable)
 		fprintf(stderr, "Error: cannot reach %s: %s%s%s (is %s running?)\n", c->daemon,
 		        d.where, d.where[0] ? ": " : "", d.msg, c->daemon);
 	else if (rc != ODS_OK)
@@ -262,6 +297,7 @@ cli_main(const struct cli_def *def, int argc, char **argv)
 		        argv[0], def->prog);
 		return 2;
 	}
+	c.cmd = cmd;
 	code = cmd->fn(&c, argc - words + 1, argv + words - 1);
 	cli_fini(&c);
 	return code;

@@ -27,6 +27,7 @@ struct cli {
 	int verbose;   /* -v, repeatable */
 	struct ods_conf *conf;
 	struct rpc_client *client;
+	const struct cli_cmd *cmd; /* the command being run (set by cli_main before cmd->fn) */
 };
 
 struct cli_cmd {
@@ -41,6 +42,9 @@ struct cli_def {
 	const char *service_prefix;
 	enum conf_svc kind;
 	const struct cli_cmd *cmds; /* ends with a NULL name */
+	/* Optional: print the full help of one command for `help COMMAND` and return the exit
+	 * code; without it the command's one-line usage is printed. */
+	int (*cmd_help)(const struct cli_def *def, const struct cli_cmd *cmd);
 };
 
 /* Set c up for def's daemon with conf.xml at conf_path (NULL: $ODS_CONF or the default) and
@@ -57,6 +61,17 @@ int cli_main(const struct cli_def *def, int argc, char **argv);
  * returns the error. */
 ods_err cli_call(struct cli *c, const char *method, const ProtobufCMessage *in,
                  const ProtobufCMessageDescriptor *out_desc, ProtobufCMessage **out);
+
+/* The same without printing an RPC failure: d says what went wrong and *unreachable (may be
+ * NULL) whether the daemon could not be reached at all (as opposed to answering with an
+ * error). A conf.xml that cannot be loaded is still printed, and counts as reachable. */
+ods_err cli_call_quiet(struct cli *c, const char *method, const ProtobufCMessage *in,
+                       const ProtobufCMessageDescriptor *out_desc, ProtobufCMessage **out,
+                       struct diag *d, bool *unreachable);
+
+/* Load conf.xml and set up the RPC client if not done yet (nothing is dialled). Prints the
+ * error and returns it on failure; afterwards c->conf is set. */
+ods_err cli_prepare(struct cli *c);
 
 /* Commands every daemon's CLI has. */
 int cli_cmd_running(struct cli *c, int argc, char **argv);

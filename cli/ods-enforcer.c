@@ -1,25 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* ods-enforcer: the operator's client of ods-enforcerd (OpenDNSSEC's command names). */
-#include <stddef.h>
-
-#include "cli/cli.h"
-
-static const struct cli_cmd cmds[] = {
-	{"running", "say whether ods-enforcerd answers, and how it is", cli_cmd_running},
-	{"verbosity", "<0..6>: set the daemon's log verbosity", cli_cmd_verbosity},
-	{NULL, NULL, NULL},
-};
-
-static const struct cli_def def = {
-	.prog = "ods-enforcer",
-	.daemon = "ods-enforcerd",
-	.service_prefix = "ods.enforcer.Enforcer/",
-	.kind = CONF_SVC_ENFORCER,
-	.cmds = cmds,
-};
+/*
+ * ods-enforcer: the operator's client of ods-enforcerd, with OpenDNSSEC 2.x's commands and
+ * output (cli/enforcer/).
+ */
+#include "cli/enforcer/cmds.h"
 
 int
 main(int argc, char **argv)
 {
-	return cli_main(&def, argc, argv);
+	return cli_enf_prog_main("ods-enforcer", cli_enf_specs, cli_enf_n_specs, argc, argv);
 }

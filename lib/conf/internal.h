@@ -3,8 +3,9 @@
  * What the files of lib/conf/ share and nothing outside this folder includes: the conf.xml
  * schema as data (defined in schema.c) and the state of one load, with the functions that
  * conf.c (the walk), xml.c (libxml2: the document, element text, attributes) and repo.c
- * (Repository records) call in each other; kasp.c and zonelist.c reuse the walk and the
- * XML reading with tables of their own (struct parse's rows). Types and macros carry no
+ * (Repository records) call in each other; kasp.c, zonelist.c and signconf.c reuse the walk
+ * and the XML reading with tables of their own (struct parse's rows), each with container
+ * labels of its own in enum node. (Writing XML is xmlw.h's.) Types and macros carry no
  * module prefix for that reason; functions and the table have external linkage and carry
  * conf_. Each row of a table describes one element: its parent container, its kind, its
  * range, its default as text and the offset of the field it fills in (for conf_elems in
@@ -69,6 +70,17 @@ enum node {
 	N_ZL_ZONE,
 	N_ADAPTERS,
 	N_ADAPTER, /* Adapters/Input and Adapters/Output */
+	/* signconf.xml (signconf.c) */
+	N_SC,
+	N_SC_ZONE,
+	N_SC_SIGS,
+	N_SC_VALIDITY,
+	N_SC_DENIAL,
+	N_SC_NSEC3,
+	N_SC_HASH,
+	N_SC_KEYS,
+	N_SC_KEY,
+	N_SC_SOA,
 };
 
 enum kind {

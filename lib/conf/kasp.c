@@ -6,7 +6,8 @@
  * for conf.xml. Code of its own is needed only where the table cannot say it: the records
  * (Policy, KSK/ZSK/CSK, the NSEC/NSEC3 choice), the roll type numbering per key role, the
  * check that Denial holds one of NSEC and NSEC3, and the note of every duration written with
- * months or years, which ods-kaspcheck warns about (and whether Purge was given).
+ * months or years, which ods-kaspcheck warns about (and whether Purge was given), and the
+ * check that a Salt text, when given, is hex. kasp_write.c writes the structs back.
  */
 #include "lib/conf/kasp.h"
 
@@ -14,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base/hex.h"
 #include "lib/conf/internal.h"
+
+#define KASP_SALT_MAX 255 /* octets: the largest Salt@length and the longest salt text */
 
 /* clang-format off */
 #define POL(m) offsetof(struct kasp_policy, m)
@@ -79,9 +83,11 @@ static const struct elem kasp_elems[] = {
 	BLOCK(N_NSEC3, "Hash", N_HASH, F_REQUIRED),
 	LEAF(N_HASH, "Algorithm", K_INT, F_REQUIRED, N3(algorithm), 0, 255, NULL),
 	LEAF(N_HASH, "Iterations", K_INT, F_REQUIRED, N3(iterations), 0, 65535, NULL),
-	{ .parent = N_HASH, .name = "Salt", .kind = K_ATTR_ONLY, .flags = F_REQUIRED | F_RAW,
-	  .off = NO_FIELD, .attrs = "length", .attr = "length", .attr_num = true,
-	  .attr_off = N3(salt_length), .attr_min = 0, .attr_max = 255 },
+	/* The text is optional (an export of the current salt): hex, checked by check_salt(). */
+	{ .parent = N_HASH, .name = "Salt", .kind = K_STR, .flags = F_REQUIRED, .off = N3(salt),
+	  .min = 0, .max = 2 * KASP_SALT_MAX, .attrs = "length", .attr = "length",
+	  .attr_num = true, .attr_off = N3(salt_length), .attr_min = 0,
+	  .attr_max = KASP_SALT_MAX },
 
 	REQ_DUR(N_KEYS, "TTL", POL(keys.ttl_s)),
 	REQ_DUR(N_KEYS, "RetireSafety", POL(keys.retire_safety_s)),
@@ -228,11 +234,49 @@ number_rolltypes(struct kasp_policy *pol)
 	}
 }
 
+/* The first element named name from k on among its siblings, or NULL. */
+static xmlNode *
+named_from(xmlNode *k, const char *name)
+{
+	for (; k != NULL; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && strcmp((const char *)k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+static xmlNode *
+child(xmlNode *n, const char *name)
+{
+	return n != NULL ? named_from(n->children, name) : NULL;
+}
+
+/* The salt text of the NSEC3 policy pol (read from element el): hex or nothing. An empty
+ * text becomes NULL, so that "no salt" has one spelling. */
+static ods_err
+check_salt(struct parse *p, xmlNode *el, struct kasp_policy *pol)
+{
+	xmlNode *salt = child(child(child(child(el, "Denial"), "NSEC3"), "Hash"), "Salt");
+	struct site s = {salt ? xmlGetLineNo(salt) : pol->line, "Salt", "Hash"};
+	uint8_t bin[KASP_SALT_MAX];
+	size_t n;
+
+	if (pol->nsec3.salt != NULL && pol->nsec3.salt[0] == '\0') {
+		free(pol->nsec3.salt);
+		pol->nsec3.salt = NULL;
+	}
+	if (pol->nsec3.salt == NULL || hex_decode(pol->nsec3.salt, bin, sizeof(bin), &n))
+		return ODS_OK;
+	return conf_fail(p, &s, "'%s' is not a salt in hex (pairs of 0-9, a-f)", pol->nsec3.salt);
+}
+
+/* What the table cannot say, per policy: NSEC or NSEC3, the roll type numbers, the salt. The
+ * <Policy> elements of root are the policies in order. */
 static ods_err
 walk_kasp(struct parse *p, xmlNode *root)
 {
 	struct kasp *k = kp_of(p)->k;
 	ods_err rc = conf_walk_doc(p, root, (char *)k);
+	xmlNode *el = child(root, "Policy");
 
 	for (size_t i = 0; rc == ODS_OK && i < k->n_policies; i++) {
 		struct kasp_policy *pol = &k->policies[i];
@@ -241,6 +285,9 @@ walk_kasp(struct parse *p, xmlNode *root)
 		if (pol->denial == KASP_DENIAL_NONE)
 			rc = conf_fail(p, &s, "needs <NSEC/> or <NSEC3>");
 		number_rolltypes(pol);
+		if (rc == ODS_OK)
+			rc = check_salt(p, el, pol);
+		el = el != NULL ? named_from(el->next, "Policy") : NULL;
 	}
 	return rc;
 }
@@ -300,6 +347,7 @@ kasp_free(struct kasp *k)
 		for (size_t j = 0; j < pol->n_keys; j++)
 			free(pol->key[j].repository);
 		free(pol->key);
+		free(pol->nsec3.salt);
 		free(pol->name);
 		free(pol->description);
 	}

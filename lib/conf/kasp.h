@@ -73,6 +73,8 @@ struct kasp_nsec3 {
 	int algorithm;    /* Hash/Algorithm (1 = SHA-1) */
 	int iterations;   /* Hash/Iterations 0..65535 */
 	int salt_length;  /* Hash/Salt@length in octets, 0..255 */
+	char *salt;       /* Hash/Salt text: the current salt in hex (checked), which kasp.rng
+	                   * lets an export carry; NULL when the element is empty */
 };
 
 struct kasp_policy {
@@ -150,6 +152,21 @@ ods_err kasp_load_mem(const char *name, const char *xml, size_t len, struct kasp
 
 /* Free k and all it owns; NULL is fine. */
 void kasp_free(struct kasp *k);
+
+/* Write the n policies p (borrowed, n may be 0) as a whole kasp.xml document: the XML
+ * declaration and <KASP>, valid per kasp.rng, so that kasp_load_mem() reads back policies
+ * equal to p (line numbers aside). Durations come out in days, hours, minutes and seconds
+ * only ("P14D", "P1DT2H", "PT0S"). Written only when set: Validity/Keyset, MaxZoneTTL,
+ * Purge (has_purge), Standby (> 0), RegistrationDelay (> 0) and the Salt text; keys are
+ * written KSKs first, then ZSKs, then CSKs, as kasp.rng orders them (document order within a
+ * role). A NULL description is written empty and reads back as ""; an empty salt reads back
+ * as NULL. Roll types must belong to their key's role. Text is escaped; every
+ * string must be UTF-8 without control characters (tab, newline and CR aside), at most
+ * 4096 bytes, and without white space at either end (the loader trims it).
+ * On success *out is a new NUL-terminated string the caller frees and *len its length;
+ * ODS_EINVAL (d names the policy and the field) for a value kasp.xml cannot carry or the
+ * loader would refuse, ODS_ENOMEM; *out and *len are untouched on failure. Thread-safe. */
+ods_err kasp_write(const struct kasp_policy *p, size_t n, char **out, size_t *len, struct diag *d);
 
 /* The policy named name, or NULL. Borrowed from k. */
 const struct kasp_policy *kasp_policy_find(const struct kasp *k, const char *name);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base/hex.h"
 #include "lib/base/log.h"
 
 #define COPY_CHUNK (64 * 1024)
@@ -732,4 +733,25 @@ db_copy_abort(struct db_copy *c)
 		c->db->copy = NULL;
 	}
 	free(c);
+}
+
+char *
+db_bytea_text(const uint8_t *b, size_t n)
+{
+	char *s = malloc(2 * n + 3);
+
+	if (s == NULL)
+		return NULL;
+	s[0] = '\\';
+	s[1] = 'x';
+	hex_encode(b, n, s + 2);
+	return s;
+}
+
+bool
+db_bytea_decode(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+	if (s[0] != '\\' || s[1] != 'x')
+		return false;
+	return hex_decode(s + 2, out, cap, len);
 }

@@ -139,3 +139,8 @@ ods_err db_copy_end(struct db_copy *c, uint64_t *rows, struct diag *d);
 /* Abort the COPY (nothing is stored; inside a transaction, the transaction is then aborted)
  * and free c. NULL-safe. */
 void db_copy_abort(struct db_copy *c);
+
+/* bytea in PostgreSQL's text hex form: "\x0a1b..." for a parameter (malloc'd, NULL when out
+ * of memory), and a result value decoded into out (cap bytes; false if malformed or too long). */
+char *db_bytea_text(const uint8_t *b, size_t n);
+bool db_bytea_decode(const char *s, uint8_t *out, size_t cap, size_t *len);

@@ -21,29 +21,6 @@ db_hsmkey_clear(struct db_hsmkey *k)
 	k->sealed_len = 0;
 }
 
-/* "\x0a1b..." for a bytea parameter; malloc'd. */
-static char *
-bytea_text(const uint8_t *b, size_t n)
-{
-	char *s = malloc(2 * n + 3);
-
-	if (s == NULL)
-		return NULL;
-	s[0] = '\\';
-	s[1] = 'x';
-	hex_encode(b, n, s + 2);
-	return s;
-}
-
-/* Decode a bytea result value ("\x...") into out (cap bytes). */
-static bool
-bytea_decode(const char *s, uint8_t *out, size_t cap, size_t *len)
-{
-	if (s[0] != '\\' || s[1] != 'x')
-		return false;
-	return hex_decode(s + 2, out, cap, len);
-}
-
 static ods_err
 row_read(PGresult *res, int row, struct db_hsmkey *k, struct diag *d)
 {
@@ -52,7 +29,7 @@ row_read(PGresult *res, int row, struct db_hsmkey *k, struct diag *d)
 	snprintf(k->locator, sizeof(k->locator), "%s", PQgetvalue(res, row, 1));
 	k->algorithm = (int)strtol(PQgetvalue(res, row, 2), NULL, 10);
 	k->bits = (unsigned)strtoul(PQgetvalue(res, row, 3), NULL, 10);
-	if (!bytea_decode(PQgetvalue(res, row, 4), k->pubkey, sizeof(k->pubkey), &k->pubkey_len))
+	if (!db_bytea_decode(PQgetvalue(res, row, 4), k->pubkey, sizeof(k->pubkey), &k->pubkey_len))
 		return diag_fail(d, ODS_EDB, "hsm_key", "bad public key stored for %s", k->locator);
 	k->public_on_token = PQgetvalue(res, row, 5)[0] == 't';
 	k->backup = (enum db_backup)strtol(PQgetvalue(res, row, 6), NULL, 10);
@@ -64,8 +41,8 @@ ods_err
 db_hsmkey_insert(struct db *db, const struct db_hsmkey *k, struct diag *d)
 {
 	char alg[16], bits[16], backup[8];
-	char *pub = bytea_text(k->pubkey, k->pubkey_len);
-	char *sealed = k->sealed ? bytea_text(k->sealed, k->sealed_len) : NULL;
+	char *pub = db_bytea_text(k->pubkey, k->pubkey_len);
+	char *sealed = k->sealed ? db_bytea_text(k->sealed, k->sealed_len) : NULL;
 	ods_err rc;
 
 	if (pub == NULL || (k->sealed && sealed == NULL)) {
@@ -108,7 +85,7 @@ db_hsmkey_get(struct db *db, const char *locator, struct db_hsmkey *out, struct 
 		const char *s = PQgetvalue(res, 0, 8);
 		size_t cap = strlen(s) / 2;
 		k.sealed = malloc(cap ? cap : 1);
-		if (k.sealed == NULL || !bytea_decode(s, k.sealed, cap, &k.sealed_len)) {
+		if (k.sealed == NULL || !db_bytea_decode(s, k.sealed, cap, &k.sealed_len)) {
 			db_hsmkey_clear(&k);
 			rc = diag_fail(d, ODS_EDB, "hsm_key", "bad sealed key stored for %s", locator);
 		}

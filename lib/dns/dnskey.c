@@ -8,6 +8,7 @@
  */
 #include "lib/dns/dnskey.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -569,4 +570,14 @@ dns_ecdsa_der_to_raw(const uint8_t *der, size_t len, int alg, uint8_t *out, size
 	memcpy(out + 2 * n - sl, s, sl);
 	*out_len = 2 * n;
 	return ODS_OK;
+}
+
+char *
+dns_base64(const uint8_t *data, size_t len)
+{
+	char *out = malloc(4 * ((len + 2) / 3) + 1);
+
+	if (out)
+		EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+	return out;
 }

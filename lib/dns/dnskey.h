@@ -168,3 +168,6 @@ ods_err dns_ecdsa_raw_to_der(const uint8_t *rs, size_t len, uint8_t *out, size_t
  * bytes; ODS_ENOMEM when cap is too small. */
 ods_err dns_ecdsa_der_to_raw(const uint8_t *der, size_t len, int alg, uint8_t *out, size_t cap,
                              size_t *out_len);
+
+/* Base64 of data (RFC 4648, no line breaks), malloc'd; NULL when out of memory. */
+char *dns_base64(const uint8_t *data, size_t len);

@@ -37,7 +37,7 @@ cluster status
 step "the CLI finds the cluster through ODS_CONF"
 expect_output 'Engine running' ods-enforcer running
 expect_output 'Engine running' ods-signer running
-expect_output 'schema [1-9]' ods-enforcer running
+expect_output 'schema [1-9]' ods-enforcer -v running
 
 step "health and metrics"
 for svc in Keystore Enforcer Signer; do
@@ -52,10 +52,10 @@ grep -q 'ods_rpc_requests_total{service="signer",method="ods.signer.Signer/Healt
 http_get "$hp" /nothing | grep -q 'HTTP 404' || fail "unknown path not 404"
 
 step "verbosity changed at run time"
-expect_output 'Verbosity set to 5' ods-enforcer verbosity 5
+expect_output 'Verbosity level set to 5' ods-enforcer verbosity 5
 grep -q 'event=verbosity previous=3 verbosity=5' "$ODS_STATE/log/enforcerd.log" ||
 	fail "verbosity change not logged"
-expect_failure 'not a number 0..6' ods-enforcer verbosity 9
+expect_failure 'not a verbosity 0..6' ods-enforcer verbosity 9
 expect_failure 'unknown command' ods-enforcer frobnicate
 
 step "SIGHUP reloads conf.xml; a broken one is refused and the old one kept"
@@ -85,7 +85,7 @@ hp=$(conf_value /Configuration/Cluster/Enforcer/Metrics)
 cluster db stop
 wait_http "$hp" /readyz 'not ready: database' || fail "/readyz still green without a database"
 http_get "$hp" /healthz | grep -q 'HTTP 200' || fail "/healthz must not depend on the database"
-expect_failure 'NOT ready' ods-enforcer running
+expect_failure 'not ready' ods-enforcer running
 cluster db start
 wait_http "$hp" /readyz 'HTTP 200' || fail "not ready again after the database came back"
 grep -q 'event=db_back' "$ODS_STATE/log/enforcerd.log" || fail "recovery not logged"

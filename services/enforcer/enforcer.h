@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The enforcer service context. One leader at a time runs the scheduler; every process
+ * answers RPCs, and a standby sends the ones that change something to the leader.
+ *
+ *   leader.c    election through a PostgreSQL advisory lock, the fencing epoch, enf_tx_begin
+ *   sched.c     the scheduler thread: due zones, "Sleeping for N seconds", flush, time leap
+ *   enforce.c   one zone's enforce run in one fenced transaction (policy, pool, engine, store)
+ *   keygen.c    keeping the key pool filled through the keystore's GenerateKey
+ *   signconf.c  the signconf document of a zone (database version and optional file)
+ *   dscmd.c     DelegationSignerSubmitCommand / RetractCommand
+ *   rpc/        the methods of proto/ods/enforcer.proto
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/base/err.h"
+
+struct svc;
+struct db;
+struct db_tx;
+struct db_pool;
+struct rpc_client;
+struct rpc_call;
+struct kasp_policy;
+struct enfdb_policy_meta;
+struct enfdb_zone;
+
+struct enf {
+	struct svc *svc;
+	struct db_pool *pool;        /* connections for RPC handlers */
+	struct rpc_client *keystore; /* GenerateKey, DeleteKey, TokenInfo, Backup */
+	char instance[128];          /* hostname:pid */
+	char endpoint[256];          /* where clients reach this process (leader hint) */
+
+	/* leader.c */
+	pthread_t leader_thread;
+	bool leader_started;
+	_Atomic int64_t epoch; /* ours while leading, 0 otherwise */
+	atomic_bool is_leader;
+
+	/* sched.c */
+	pthread_t sched_thread;
+	bool sched_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool poke;         /* run now: something was scheduled or the clock moved */
+	bool keygen_due;   /* check the key pool on the next pass */
+	atomic_bool busy;  /* an enforce pass is running */
+	atomic_bool stop;
+	pthread_mutex_t run_mu; /* one enforce pass at a time (scheduler or time leap --attach) */
+};
+
+/* --- leader.c --------------------------------------------------------------------------- */
+
+ods_err enf_leader_start(struct enf *e);
+void enf_leader_stop(struct enf *e);
+/* Begin a transaction that may change key state: fails with ODS_ENOTLEADER when this
+ * process does not lead, ODS_EFENCED when another leader has taken over (the caller rolls
+ * back). The epoch row stays share-locked until commit, so a new leader's takeover waits
+ * for this transaction and every later one of ours fails. */
+ods_err enf_tx_begin(struct enf *e, struct db *db, struct db_tx **tx, struct diag *d);
+/* For RPC handlers that change something: ODS_ENOTLEADER with the leader's endpoint as the
+ * call's hint when another process leads. */
+ods_err enf_require_leader(struct enf *e, struct rpc_call *c);
+
+/* --- sched.c ---------------------------------------------------------------------------- */
+
+ods_err enf_sched_start(struct enf *e);
+void enf_sched_stop(struct enf *e);
+/* Wake the scheduler: zones were scheduled or the clock moved. */
+void enf_sched_poke(struct enf *e, bool keygen);
+/* Run every zone due at the cluster's `now` (several passes until none is due), on db.
+ * *ran = zones enforced. Holds run_mu. */
+ods_err enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d);
+/* The cluster clock now (wall time + offset). */
+int64_t enf_now(const struct enf *e);
+/* Move the cluster clock to `to` (never backwards): stores the offset and wakes the
+ * scheduler. */
+ods_err enf_set_time(struct enf *e, struct db *db, int64_t to, struct diag *d);
+
+/* --- enforce.c -------------------------------------------------------------------------- */
+
+/* One enforce run for zone_id at now in its own fenced transaction, then the DS commands
+ * and the signconf file, outside it. */
+ods_err enf_enforce_zone(struct enf *e, struct db *db, int64_t zone_id, int64_t now,
+                         struct diag *d);
+
+/* --- keygen.c --------------------------------------------------------------------------- */
+
+/* Fill the pool of every policy key of policy_id (0: every policy) for duration_s (0:
+ * AutomaticKeyGenerationPeriod) of the zones using it. *generated counts new keys. */
+ods_err enf_keygen(struct enf *e, struct db *db, int64_t policy_id, int64_t duration_s,
+                   int *generated, struct diag *d);
+
+/* --- signconf.c ------------------------------------------------------------------------- */
+
+struct enfdb_view;
+/* The signconf document of zone z under policy p with key view v, malloc'd in *xml. */
+ods_err enf_signconf_xml(const struct enfdb_zone *z, const struct kasp_policy *p,
+                         const struct enfdb_policy_meta *m, const struct enfdb_view *v,
+                         char **xml, struct diag *d);
+/* Write the latest signconf version of zone_id to the zone's SignerConfiguration path
+ * (temporary file + rename). Nothing to do when the path is empty. */
+ods_err enf_signconf_write_file(struct db *db, int64_t zone_id, struct diag *d);
+
+/* --- dscmd.c ---------------------------------------------------------------------------- */
+
+/* Run cmd (DelegationSignerSubmitCommand or RetractCommand; " --cka_id" at its end appends
+ * the locator comment) with the DNSKEY RRs on stdin. ODS_OK only if it exited 0; else d
+ * says what it printed or why it could not run. */
+ods_err enf_ds_command(const char *cmd, const char *rrs, const char *locators,
+                       struct diag *d);
