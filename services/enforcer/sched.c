@@ -40,6 +40,16 @@ enf_sched_poke(struct enf *e, bool keygen)
 	pthread_mutex_unlock(&e->mu);
 }
 
+static bool
+take_keygen(struct enf *e)
+{
+	pthread_mutex_lock(&e->mu);
+	bool due = e->keygen_due;
+	e->keygen_due = false;
+	pthread_mutex_unlock(&e->mu);
+	return due;
+}
+
 ods_err
 enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d)
 {
@@ -48,6 +58,12 @@ enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d)
 	*ran = 0;
 	pthread_mutex_lock(&e->run_mu);
 	atomic_store(&e->busy, true);
+	/* Keys first, so that zones added just now find their keys in the pool. */
+	if (take_keygen(e) && !svc_conf(e->svc)->enforcer.manual_keygen) {
+		int generated = 0;
+		struct diag dk = {0};
+		(void)enf_keygen(e, db, 0, 0, &generated, &dk);
+	}
 	/* A zone that asks to run again at once (a retry) waits for the next call. */
 	for (int pass = 0; pass < MAX_PASSES && rc == ODS_OK; pass++) {
 		int64_t now = enf_now(e), *ids = NULL;
@@ -104,27 +120,15 @@ sleep_until(struct enf *e, int64_t seconds)
 	pthread_mutex_unlock(&e->mu);
 }
 
-static bool
-take_keygen(struct enf *e)
-{
-	pthread_mutex_lock(&e->mu);
-	bool due = e->keygen_due;
-	e->keygen_due = false;
-	pthread_mutex_unlock(&e->mu);
-	return due;
-}
-
 /* One round as leader; returns how long to sleep. */
 static int64_t
 leader_round(struct enf *e, struct db *db, int64_t *announced)
 {
 	struct diag d = {0};
-	int ran = 0, generated = 0;
+	int ran = 0;
 	int64_t next = 0;
 	size_t scheduled = 0;
 
-	if (take_keygen(e) && !svc_conf(e->svc)->enforcer.manual_keygen)
-		(void)enf_keygen(e, db, 0, 0, &generated, &d);
 	if (enf_sched_run_due(e, db, &ran, &d) != ODS_OK) {
 		log_warning("sched", "run_failed", "%s: %s", d.where, d.msg);
 		return 1;

@@ -182,8 +182,18 @@ h_add(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessag
 	if (rc == ODS_OK && (r->zone = zone_info(c, &got)) == NULL)
 		rc = enf_rpc_oom(c);
 	rc = enf_rpc_write_end(e, c, db, tx, rc);
-	if (rc == ODS_OK)
+	if (rc == ODS_OK) {
+		/* As upstream: keys are generated and the zone enforced before the answer, so
+		 * `zone add` is followed at once by its keys and its first signconf. */
+		int ran = 0;
 		enf_sched_poke(e, true);
+		if (enf_rpc_read_begin(e, c, &db) == ODS_OK) {
+			struct diag d2 = {0};
+			if (enf_sched_run_due(e, db, &ran, &d2) != ODS_OK)
+				log_warning("zone", "first_enforce", "zone=%s %s", z.name, d2.msg);
+			enf_rpc_read_end(e, db);
+		}
+	}
 	enfdb_zone_clear(&z);
 	enfdb_zone_clear(&got);
 	return rc;
