@@ -97,6 +97,14 @@ ods_err enf_enforce_zone(struct enf *e, struct db *db, int64_t zone_id, int64_t 
 ods_err enf_keygen(struct enf *e, struct db *db, int64_t policy_id, int64_t duration_s,
                    int *generated, struct diag *d);
 
+/* --- resalt.c -------------------------------------------------------------------------- */
+
+/* New NSEC3 salts for the named policy (NULL: all) whose salt is older than Resalt, or for
+ * all of them with force; each resalted policy's zones are scheduled with a new signconf, and
+ * each(arg, name) is called for it. One fenced transaction. */
+ods_err enf_resalt(struct enf *e, struct db *db, const char *policy, bool force,
+                   void (*each)(void *arg, const char *policy), void *arg, struct diag *d);
+
 /* --- signconf.c ------------------------------------------------------------------------- */
 
 struct enfdb_view;

@@ -6,9 +6,7 @@
 #include <string.h>
 
 #include "lib/base/arena.h"
-#include "lib/base/hex.h"
 #include "lib/base/log.h"
-#include "lib/base/random.h"
 #include "lib/conf/kasp.h"
 #include "lib/conf/kaspcheck.h"
 #include "lib/db/db.h"
@@ -232,59 +230,41 @@ h_purge(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMess
 	return enf_rpc_write_end(e, c, db, tx, rc);
 }
 
-/* A new salt for policy i when it is due (or forced); its zones get a new signconf. */
-static ods_err
-resalt_one(struct enf *e, struct rpc_call *c, struct db *db, const struct kasp_policy *p,
-           const struct enfdb_policy_meta *m, bool force, bool *done)
-{
-	uint8_t salt[255];
-	char hex[2 * 255 + 1];
-	int64_t now = enf_now(e);
-	size_t len = (size_t)p->nsec3.salt_length;
+struct resalt_out {
+	struct rpc_call *c;
+	Ods__Enforcer__PolicyResaltReply *r;
+	size_t cap;
+	ods_err rc;
+};
 
-	*done = false;
-	if (p->denial != KASP_DENIAL_NSEC3)
-		return ODS_OK;
-	if (!force && now < m->salt_last_change + p->nsec3.resalt_s)
-		return ODS_OK;
-	if (len > sizeof(salt) || (len && !random_bytes(salt, len)))
-		return diag_fail(&c->diag, ODS_EINTERNAL, "salt", "cannot draw a salt");
-	hex_encode(salt, len, hex);
-	hex[2 * len] = '\0';
-	ods_err rc = enfdb_policy_set_salt(db, m->id, hex, now, &c->diag);
-	if (rc == ODS_OK)
-		rc = enfdb_zone_schedule(db, 0, m->id, now, true, NULL, &c->diag);
-	*done = rc == ODS_OK;
-	return rc;
+static void
+resalted(void *arg, const char *policy)
+{
+	struct resalt_out *o = arg;
+
+	if (o->rc == ODS_OK)
+		o->rc = enf_rpc_strv_add(o->c, &o->r->resalted, &o->r->n_resalted, &o->cap, policy);
 }
 
 static ods_err
 h_resalt(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage *out)
 {
 	const Ods__Enforcer__PolicyResaltRequest *rq = (const void *)in;
-	Ods__Enforcer__PolicyResaltReply *r = (void *)out;
+	struct resalt_out o = {.c = c, .r = (void *)out};
 	struct enf *e = ctx;
-	struct kasp *k = NULL;
-	struct enfdb_policy_meta *meta = NULL;
 	struct db *db = NULL;
-	struct db_tx *tx = NULL;
-	size_t cap = 0;
-	ods_err rc = enf_rpc_write_begin(e, c, &db, &tx);
+	ods_err rc = enf_require_leader(e, c);
 
+	if (rc == ODS_OK)
+		rc = enf_rpc_read_begin(e, c, &db);
 	if (rc != ODS_OK)
 		return rc;
-	rc = enfdb_policy_load(db, rq->policy[0] ? rq->policy : NULL, &k, &meta, &c->diag);
-	for (size_t i = 0; rc == ODS_OK && i < k->n_policies; i++) {
-		bool done = false;
-
-		rc = resalt_one(e, c, db, &k->policies[i], &meta[i], rq->all || rq->policy[0], &done);
-		if (rc == ODS_OK && done)
-			rc = enf_rpc_strv_add(c, &r->resalted, &r->n_resalted, &cap, k->policies[i].name);
-	}
-	kasp_free(k);
-	free(meta);
-	rc = enf_rpc_write_end(e, c, db, tx, rc);
-	if (rc == ODS_OK && r->n_resalted)
+	rc = enf_resalt(e, db, rq->policy[0] ? rq->policy : NULL, rq->all || rq->policy[0],
+	                resalted, &o, &c->diag);
+	enf_rpc_read_end(e, db);
+	if (rc == ODS_OK)
+		rc = o.rc;
+	if (rc == ODS_OK && o.r->n_resalted)
 		enf_sched_poke(e, false);
 	return rc;
 }
