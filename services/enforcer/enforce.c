@@ -62,6 +62,8 @@ struct run {
 	                    * their database ids */
 	struct ds_action ds[MAX_DS_ACTIONS];
 	size_t n_ds;
+	char purged[MAX_POLICY_KEYS][66]; /* locators no zone uses any more: delete from HSM */
+	size_t n_purged;
 	bool signconf_written;
 };
 
@@ -169,7 +171,8 @@ apply_policy(struct run *r, struct diag *d)
 
 /* Keys/Purge: dead keys older than Purge leave the zone (and the pool). */
 static ods_err
-purge(struct run *r, int64_t *removed, int64_t *hsm_ids, size_t *n_removed, struct diag *d)
+purge(struct run *r, int64_t *removed, int64_t *hsm_ids, char (*locators)[66],
+      size_t *n_removed, struct diag *d)
 {
 	if (!r->pol->keys.has_purge)
 		return ODS_OK;
@@ -185,6 +188,7 @@ purge(struct run *r, int64_t *removed, int64_t *hsm_ids, size_t *n_removed, stru
 		log_info("enforce", "purge", "zone=%s role=%s keytag=%u locator=%s", r->zone.name,
 		         enf_role_name(k->role), k->keytag, x->locator);
 		hsm_ids[*n_removed] = x->hsm_key_id;
+		snprintf(locators[*n_removed], 66, "%s", x->locator);
 		removed[(*n_removed)++] = k->id.v;
 		ods_err rc = enf_zone_remove_key(&r->view.zone, k->id);
 		if (rc != ODS_OK)
@@ -292,6 +296,7 @@ static ods_err
 run_in_tx(struct run *r, int64_t zone_id, struct diag *d)
 {
 	int64_t removed[MAX_POLICY_KEYS], hsm_ids[MAX_POLICY_KEYS];
+	char locators[MAX_POLICY_KEYS][66];
 	size_t n_removed = 0;
 	ods_err rc = load(r, zone_id, d);
 
@@ -315,11 +320,15 @@ run_in_tx(struct run *r, int64_t zone_id, struct diag *d)
 		}
 	}
 	if (rc == ODS_OK)
-		rc = purge(r, removed, hsm_ids, &n_removed, d);
+		rc = purge(r, removed, hsm_ids, locators, &n_removed, d);
 	if (rc == ODS_OK)
 		rc = enfdb_view_store(r->db, r->zone.id, &r->view, removed, n_removed, d);
-	for (size_t i = 0; rc == ODS_OK && i < n_removed; i++)
-		rc = enfdb_pool_release(r->db, hsm_ids[i], d);
+	for (size_t i = 0; rc == ODS_OK && i < n_removed; i++) {
+		bool released = false;
+		rc = enfdb_pool_release(r->db, hsm_ids[i], &released, d);
+		if (rc == ODS_OK && released)
+			memcpy(r->purged[r->n_purged++], locators[i], sizeof(r->purged[0]));
+	}
 	if (rc != ODS_OK)
 		return rc;
 	ds_requests(r);
@@ -454,6 +463,8 @@ enf_enforce_zone(struct enf *e, struct db *db, int64_t zone_id, int64_t now, str
 				          d2.where, d2.msg);
 		}
 		run_ds_commands(&r);
+		for (size_t i = 0; i < r.n_purged; i++)
+			enf_hsm_delete(e, r.purged[i]);
 		if (r.keygen_needed)
 			enf_sched_poke(e, true);
 	}

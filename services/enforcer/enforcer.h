@@ -97,6 +97,10 @@ ods_err enf_enforce_zone(struct enf *e, struct db *db, int64_t zone_id, int64_t 
 ods_err enf_keygen(struct enf *e, struct db *db, int64_t policy_id, int64_t duration_s,
                    int *generated, struct diag *d);
 
+/* Delete a key no zone uses any more from its repository (Purge, key purge --delete); a
+ * failure is logged, the key stays in the pool's delete state. */
+void enf_hsm_delete(struct enf *e, const char *locator);
+
 /* --- resalt.c -------------------------------------------------------------------------- */
 
 /* New NSEC3 salts for the named policy (NULL: all) whose salt is older than Resalt, or for

@@ -121,3 +121,21 @@ enf_keygen(struct enf *e, struct db *db, int64_t policy_id, int64_t duration_s,
 		free(meta);
 	return rc;
 }
+
+void
+enf_hsm_delete(struct enf *e, const char *locator)
+{
+	Ods__Keystore__DeleteKeyRequest rq = ODS__KEYSTORE__DELETE_KEY_REQUEST__INIT;
+	ProtobufCMessage *out = NULL;
+	struct diag d = {0};
+
+	rq.locator = (char *)locator;
+	if (rpc_client_call(e->keystore, "ods.keystore.Keystore/DeleteKey", &rq.base,
+	                    &ods__keystore__delete_key_reply__descriptor, KEYGEN_TIMEOUT_MS, &out,
+	                    &d) == ODS_OK) {
+		protobuf_c_message_free_unpacked(out, NULL);
+		log_info("keygen", "hsm_delete", "locator=%s deleted from its repository", locator);
+	} else {
+		log_warning("keygen", "hsm_delete_failed", "locator=%s %s", locator, d.msg);
+	}
+}

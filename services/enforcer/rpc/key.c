@@ -396,26 +396,6 @@ h_generate(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCM
 	return rc;
 }
 
-/* Delete released keys from their repository (key purge --delete). */
-static void
-delete_from_hsm(struct enf *e, struct rpc_call *c, char **locators, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		Ods__Keystore__DeleteKeyRequest rq = ODS__KEYSTORE__DELETE_KEY_REQUEST__INIT;
-		ProtobufCMessage *out = NULL;
-		struct diag d = {0};
-
-		rq.locator = locators[i];
-		if (rpc_client_call(e->keystore, "ods.keystore.Keystore/DeleteKey", &rq.base,
-		                    &ods__keystore__delete_key_reply__descriptor, 30000, &out,
-		                    &d) == ODS_OK)
-			protobuf_c_message_free_unpacked(out, NULL);
-		else
-			log_warning("key", "hsm_delete_failed", "locator=%s %s", locators[i], d.msg);
-	}
-	(void)c;
-}
-
 static ods_err
 purge_zone(struct rpc_call *c, struct db *db, int64_t zone_id, Ods__Enforcer__KeyPurgeReply *r,
            const struct enfdb_key_row *rows, size_t n, char ***locs, size_t *n_locs,
@@ -450,7 +430,7 @@ purge_zone(struct rpc_call *c, struct db *db, int64_t zone_id, Ods__Enforcer__Ke
 		rc = enfdb_view_store(db, zone_id, &v, removed, n_removed, &c->diag);
 	for (size_t i = 0; rc == ODS_OK && i < n; i++)
 		if (rows[i].zone_id == zone_id && enf_key_is_dead(&rows[i].key))
-			rc = enfdb_pool_release(db, rows[i].x.hsm_key_id, &c->diag);
+			rc = enfdb_pool_release(db, rows[i].x.hsm_key_id, NULL, &c->diag);
 	enfdb_view_deinit(&v);
 	enfdb_zone_clear(&z);
 	return rc;
@@ -489,8 +469,8 @@ h_purge(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMess
 	free(rows);
 	enfdb_zones_free(zones, nz);
 	rc = enf_rpc_write_end(e, c, db, tx, rc);
-	if (rc == ODS_OK && rq->delete_from_hsm)
-		delete_from_hsm(e, c, locs, n_locs);
+	for (size_t i = 0; rc == ODS_OK && rq->delete_from_hsm && i < n_locs; i++)
+		enf_hsm_delete(e, locs[i]);
 	return rc;
 }
 

@@ -167,15 +167,23 @@ enfdb_pool_add(struct db *db, const char *locator, int64_t policy_id, unsigned r
 }
 
 ods_err
-enfdb_pool_release(struct db *db, int64_t hsm_key_id, struct diag *d)
+enfdb_pool_release(struct db *db, int64_t hsm_key_id, bool *released, struct diag *d)
 {
 	char id[NUM_MAX];
+	PGresult *res = NULL;
+	ods_err rc;
 
 	snprintf(id, sizeof(id), "%" PRId64, hsm_key_id);
-	return db_query(db, "enf_pool_release",
-	                "UPDATE key_pool SET state = 3 WHERE hsm_key_id = $1 AND NOT EXISTS "
-	                "(SELECT 1 FROM key k WHERE k.hsm_key_id = $1)",
-	                1, (const char *[]){id}, NULL, d);
+	rc = db_query(db, "enf_pool_release",
+	              "UPDATE key_pool SET state = 3 WHERE hsm_key_id = $1 AND NOT EXISTS "
+	              "(SELECT 1 FROM key k WHERE k.hsm_key_id = $1) RETURNING hsm_key_id",
+	              1, (const char *[]){id}, &res, d);
+	if (rc != ODS_OK)
+		return rc;
+	if (released)
+		*released = PQntuples(res) == 1;
+	PQclear(res);
+	return ODS_OK;
 }
 
 ods_err

@@ -172,8 +172,9 @@ ods_err enfdb_pool_unused(struct db *db, int64_t policy_id, const struct enf_pol
 /* Put a freshly generated HSM key (by locator) into the pool of policy_id/role. */
 ods_err enfdb_pool_add(struct db *db, const char *locator, int64_t policy_id, unsigned role,
                        struct diag *d);
-/* Release a key no zone uses any more: state delete. */
-ods_err enfdb_pool_release(struct db *db, int64_t hsm_key_id, struct diag *d);
+/* Release a key no zone uses any more: state delete (*released true; may be NULL). A key
+ * another zone still uses (ShareKeys) stays. */
+ods_err enfdb_pool_release(struct db *db, int64_t hsm_key_id, bool *released, struct diag *d);
 
 /* --- signconf --------------------------------------------------------------------------- */
 
