@@ -88,6 +88,7 @@ static const struct cli_opt o_key_list[] = {
 	{"keytype", 't', true, "<KSK|ZSK|CSK>", "only keys of this role"},
 	{"keystate", 'e', true, "<state>", "only keys in this state (generate, publish, ...)"},
 	{"all", 'a', false, NULL, "keys in every state, dead ones too"},
+	{"explain", 'w', false, NULL, "also say what holds each record back, and until when"},
 	CLI_OPT_END,
 };
 

@@ -534,3 +534,23 @@ cli_fmt_time_leap(FILE *out, const Ods__Enforcer__TimeLeapReply *r, bool time_gi
 	if (!attach)
 		fprintf(out, "Waking up workers\n");
 }
+
+void
+cli_fmt_key_explain(FILE *out, const Ods__Enforcer__KeyListReply *r)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->n_keys; i++) {
+		const Ods__Enforcer__KeyRow *k = r->keys[i];
+
+		for (size_t j = 0; j < k->n_blocked; j++) {
+			if (!any)
+				fprintf(out, "Pending:\n");
+			any = true;
+			fprintf(out, "%s %s %u: %s\n", k->zone, cli_fmt_role(k->role), k->keytag,
+			        k->blocked[j]);
+		}
+	}
+	if (!any)
+		fprintf(out, "Nothing pending.\n");
+}

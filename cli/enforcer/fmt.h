@@ -70,6 +70,9 @@ void cli_fmt_next_transition(char *buf, size_t n, const struct Ods__Enforcer__Ke
 bool cli_keys_filter_match(const struct cli_keys_filter *f, const struct Ods__Enforcer__KeyRow *k);
 
 /* `key list` in style, the rows f lets through, with r->now as now. */
+/* key list --explain (ours): after the list, per key with something pending, one line per
+ * record that wants to move, "zone role keytag: RECORD from->to: gate ...". */
+void cli_fmt_key_explain(FILE *out, const struct Ods__Enforcer__KeyListReply *r);
 void cli_fmt_key_list(FILE *out, const struct Ods__Enforcer__KeyListReply *r,
                       enum cli_keys_style style, const struct cli_keys_filter *f);
 

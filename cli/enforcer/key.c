@@ -85,10 +85,13 @@ key_list(struct cli *c, const struct cli_args *a, bool ksm14)
 		rq.keystate = (char *)f.state;
 	rq.role = (Ods__Enforcer__KeyRole)role;
 	rq.all = cli_flag(a, 'a');
+	rq.explain = !ksm14 && cli_flag(a, 'w');
 	if (cli_call(c, "KeyList", &rq.base, &ods__enforcer__key_list_reply__descriptor,
 	             (ProtobufCMessage **)&r) != ODS_OK)
 		return CLI_EXIT_FAIL;
 	cli_fmt_key_list(stdout, r, style, &f);
+	if (rq.explain)
+		cli_fmt_key_explain(stdout, r);
 	ods__enforcer__key_list_reply__free_unpacked(r, NULL);
 	return CLI_EXIT_OK;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/base/arena.h"
 #include "lib/base/log.h"
@@ -90,6 +91,76 @@ zone_filter(const char *z, char *buf, size_t cap)
 	return buf;
 }
 
+/* One line per record that wants to move, from a dry run of the engine over the zone's view
+ * at now (nothing is stored): the gate that holds it and, for timing, until when. */
+static ods_err
+explain_zone(struct enf *e, struct rpc_call *c, struct db *db, int64_t zone_id,
+             Ods__Enforcer__KeyRow **rows, const int64_t *key_ids, size_t n)
+{
+	struct enfdb_zone z = {0};
+	struct kasp *k = NULL;
+	struct enfdb_policy_meta m;
+	struct enfdb_view v;
+	struct enf_timing t;
+	struct enf_result res;
+	ods_err rc = enfdb_zone_get_id(db, zone_id, false, &z, &c->diag);
+
+	if (rc == ODS_OK)
+		rc = enfdb_policy_load_id(db, z.policy_id, &k, &m, &c->diag);
+	if (rc == ODS_OK)
+		rc = enfdb_view_load(db, zone_id, &v, &c->diag);
+	if (rc != ODS_OK) {
+		enfdb_zone_clear(&z);
+		kasp_free(k);
+		return rc;
+	}
+	enf_policymap_timing(&k->policies[0], &t);
+	rc = enf_keystate_update(&v.zone, &t, enf_now(e), &res);
+	for (size_t i = 0; rc == ODS_OK && i < res.n_blocked; i++) {
+		const struct enf_blocked *b = &res.blocked[i];
+		char line[400], when[64] = "";
+
+		if (b->possible_at > 0) {
+			time_t at = (time_t)b->possible_at;
+			struct tm tm;
+			strftime(when, sizeof(when), " until %Y-%m-%d %H:%M:%S UTC", gmtime_r(&at, &tm));
+		}
+		snprintf(line, sizeof(line), "%s %s->%s: %s%s (%s)", enf_record_name(b->record),
+		         enf_state_name(b->state), enf_state_name(b->want), enf_gate_name(b->gate),
+		         when, b->why);
+		for (size_t j = 0; j < n; j++) {
+			size_t cap = rows[j]->n_blocked;
+			if (key_ids[j] == b->key.v)
+				rc = enf_rpc_strv_add(c, &rows[j]->blocked, &rows[j]->n_blocked, &cap,
+				                      line);
+		}
+	}
+	if (rc == ODS_OK)
+		enf_result_deinit(&res);
+	enfdb_view_deinit(&v);
+	enfdb_zone_clear(&z);
+	kasp_free(k);
+	return rc;
+}
+
+static ods_err
+explain(struct enf *e, struct rpc_call *c, struct db *db, Ods__Enforcer__KeyListReply *r,
+        const struct enfdb_key_row *rows, const int64_t *ids, const size_t *row_of)
+{
+	ods_err rc = ODS_OK;
+	(void)rows;
+
+	for (size_t i = 0; rc == ODS_OK && i < r->n_keys; i++) {
+		if (i > 0 && rows[row_of[i]].zone_id == rows[row_of[i - 1]].zone_id)
+			continue;
+		size_t j = i;
+		while (j < r->n_keys && rows[row_of[j]].zone_id == rows[row_of[i]].zone_id)
+			j++;
+		rc = explain_zone(e, c, db, rows[row_of[i]].zone_id, &r->keys[i], &ids[i], j - i);
+	}
+	return rc;
+}
+
 static ods_err
 h_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage *out)
 {
@@ -105,18 +176,25 @@ h_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	if (rc != ODS_OK)
 		return rc;
 	rc = enfdb_key_rows(db, zone_filter(rq->zone, zb, sizeof(zb)), &rows, &n, &c->diag);
-	enf_rpc_read_end(e, db);
-	if (rc != ODS_OK)
+	if (rc != ODS_OK) {
+		enf_rpc_read_end(e, db);
 		return rc;
+	}
+	int64_t *ids = calloc(n ? n : 1, sizeof(*ids));
+	size_t *row_of = calloc(n ? n : 1, sizeof(*row_of));
 	r->now = enf_now(e);
 	r->keys = enf_rpc_array(c, n, sizeof(*r->keys));
-	for (size_t i = 0; r->keys && i < n; i++) {
+	if (ids == NULL || row_of == NULL)
+		rc = enf_rpc_oom(c);
+	for (size_t i = 0; rc == ODS_OK && r->keys && i < n; i++) {
 		const struct enf_key *k = &rows[i].key;
 
 		if (!role_matches(rq->role, k->role))
 			continue;
 		if (rq->keystate[0] && strcmp(rq->keystate, enf_key_list_state(k)) != 0)
 			continue;
+		ids[r->n_keys] = k->id.v;
+		row_of[r->n_keys] = i;
 		r->keys[r->n_keys] = key_row(c, &rows[i]);
 		if (r->keys[r->n_keys] == NULL) {
 			rc = enf_rpc_oom(c);
@@ -126,6 +204,11 @@ h_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	}
 	if (r->keys == NULL)
 		rc = enf_rpc_oom(c);
+	if (rc == ODS_OK && rq->explain)
+		rc = explain(e, c, db, r, rows, ids, row_of);
+	enf_rpc_read_end(e, db);
+	free(ids);
+	free(row_of);
 	free(rows);
 	return rc;
 }
