@@ -201,16 +201,60 @@ cli_enf_start(struct cli *c, const struct cli_args *a)
 	return wait_started(c, pid, log);
 }
 
+/* Which daemon answers Health: its pid and host; false when none does. */
+static bool
+whoami(struct cli *c, int32_t *pid, char *host, size_t n)
+{
+	Ods__HealthRequest rq = ODS__HEALTH_REQUEST__INIT;
+	Ods__HealthReply *r = NULL;
+	struct diag d;
+
+	if (cli_call_quiet(c, "Health", &rq.base, &ods__health_reply__descriptor,
+	                   (ProtobufCMessage **)&r, &d, NULL) != ODS_OK)
+		return false;
+	*pid = r->pid;
+	snprintf(host, n, "%s", r->hostname);
+	ods__health_reply__free_unpacked(r, NULL);
+	return true;
+}
+
+/* Stop answers before the daemon has drained and exited: wait until that daemon no longer
+ * answers (another one of an endpoint list answering counts as gone), so that `stop; start`
+ * does not find it still running. */
+static void
+wait_stopped(struct cli *c, int32_t pid, const char *host)
+{
+	int64_t saved = c->timeout_ms;
+	char h[256];
+	int32_t p;
+
+	c->timeout_ms = START_CALL_MS;
+	for (long waited = 0; waited < START_WAIT_MS; waited += START_POLL_MS) {
+		if (!whoami(c, &p, h, sizeof(h)) || p != pid || strcmp(h, host) != 0)
+			break;
+		sleep_ms(START_POLL_MS);
+	}
+	c->timeout_ms = saved;
+}
+
 int
 cli_enf_stop(struct cli *c, const struct cli_args *a)
 {
 	Ods__Enforcer__StopRequest rq = ODS__ENFORCER__STOP_REQUEST__INIT;
 	ProtobufCMessage *r = NULL;
+	char host[256] = "";
+	int32_t pid = 0;
+	bool known;
 
 	(void)a;
+	if (cli_prepare(c) != ODS_OK)
+		return CLI_EXIT_FAIL;
+	known = whoami(c, &pid, host, sizeof(host));
 	if (cli_call(c, "Stop", &rq.base, &ods__enforcer__stop_reply__descriptor, &r) != ODS_OK)
 		return CLI_EXIT_FAIL;
 	protobuf_c_message_free_unpacked(r, NULL);
+	if (known)
+		wait_stopped(c, pid, host);
 	printf("Engine shut down.\n");
 	return CLI_EXIT_OK;
 }

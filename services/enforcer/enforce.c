@@ -169,6 +169,18 @@ apply_policy(struct run *r, struct diag *d)
 	return ODS_OK;
 }
 
+/* When a dead key may be purged: Purge after the last change of its records. */
+static int64_t
+purge_time(const struct enf_key *k, int64_t purge_s)
+{
+	int64_t last = 0;
+
+	for (int i = 0; i < ENF_REC_COUNT; i++)
+		if (k->rec[i].last_change > last)
+			last = k->rec[i].last_change;
+	return last + purge_s;
+}
+
 /* Keys/Purge: dead keys older than Purge leave the zone (and the pool). */
 static ods_err
 purge(struct run *r, int64_t *removed, int64_t *hsm_ids, char (*locators)[66],
@@ -182,6 +194,9 @@ purge(struct run *r, int64_t *removed, int64_t *hsm_ids, char (*locators)[66],
 
 		if (!enf_key_purgeable(k, r->pol->keys.purge_s, r->now) || x == NULL ||
 		    *n_removed >= MAX_POLICY_KEYS) {
+			/* Not yet: run the zone again when it may go (upstream's purge time). */
+			if (enf_key_is_dead(k) && purge_time(k, r->pol->keys.purge_s) > r->now)
+				want_next(r, purge_time(k, r->pol->keys.purge_s));
 			i++;
 			continue;
 		}

@@ -15,6 +15,7 @@
 #include "lib/base/log.h"
 #include "lib/conf/conf.h"
 #include "lib/conf/kasp.h"
+#include "lib/db/db.h"
 #include "lib/rpc/client.h"
 #include "lib/svc/svc.h"
 #include "ods/keystore.pb-c.h"
@@ -36,18 +37,28 @@ generate_one(struct enf *e, struct db *db, int64_t policy_id, const struct enf_p
 {
 	Ods__Keystore__GenerateKeyRequest rq = ODS__KEYSTORE__GENERATE_KEY_REQUEST__INIT;
 	Ods__Keystore__GenerateKeyReply *r = NULL;
+	struct db_tx *tx = NULL;
 	ods_err rc;
 
 	rq.repository = (char *)pk->repository;
 	rq.algorithm = (uint32_t)pk->algorithm;
 	rq.bits = is_rsa(pk->algorithm) ? (uint32_t)pk->bits : 0;
+	/* Fenced, and around the generation too: a leader that was superseded (its RPC passed
+	 * enf_require_leader just before) must neither make keys nor fill the pool; a successor
+	 * waits for at most this one key. */
+	rc = enf_tx_begin(e, db, &tx, d);
+	if (rc != ODS_OK)
+		return rc;
 	rc = rpc_client_call(e->keystore, "ods.keystore.Keystore/GenerateKey", &rq.base,
 	                     &ods__keystore__generate_key_reply__descriptor, KEYGEN_TIMEOUT_MS,
 	                     (ProtobufCMessage **)&r, d);
-	if (rc != ODS_OK)
-		return rc;
-	rc = enfdb_pool_add(db, r->key->locator, policy_id, pk->role, d);
-	ods__keystore__generate_key_reply__free_unpacked(r, NULL);
+	if (rc == ODS_OK) {
+		rc = enfdb_pool_add(db, r->key->locator, policy_id, pk->role, d);
+		ods__keystore__generate_key_reply__free_unpacked(r, NULL);
+	}
+	if (rc == ODS_OK)
+		return db_tx_commit(&tx, d);
+	db_tx_rollback(tx);
 	return rc;
 }
 

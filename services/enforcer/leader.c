@@ -38,19 +38,24 @@ step_down(struct enf *e, const char *why)
 	atomic_store(&e->epoch, 0);
 }
 
-/* We hold the lock: bump the epoch and publish our endpoint. */
+/* We hold the lock: bump the epoch and publish our endpoint. The cluster clock is read
+ * in the same statement: the periodic refresh may be up to a second old, and a leader that
+ * died in a time leap's pass left zones due only on the leapt clock. */
 static ods_err
 take_over(struct enf *e, struct db *db, struct diag *d)
 {
 	PGresult *res = NULL;
 	ods_err rc = db_query(db, "enf_leader_bump",
 	                      "UPDATE enforcer_leader SET epoch = epoch + 1, instance = $1, "
-	                      "endpoint = $2, since = now() WHERE id = 1 RETURNING epoch",
+	                      "endpoint = $2, since = now() WHERE id = 1 RETURNING epoch, "
+	                      "(SELECT clock_offset_s FROM cluster WHERE id = 1)",
 	                      2, (const char *[]){e->instance, e->endpoint}, &res, d);
 
 	if (rc != ODS_OK)
 		return rc;
 	int64_t epoch = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	if (!PQgetisnull(res, 0, 1))
+		clock_set_offset(&e->svc->clock, strtoll(PQgetvalue(res, 0, 1), NULL, 10));
 	PQclear(res);
 	atomic_store(&e->epoch, epoch);
 	atomic_store(&e->is_leader, true);
@@ -78,8 +83,11 @@ still_leading(struct enf *e, struct db *db, struct diag *d)
 	return ODS_OK;
 }
 
+/* *lock_reconnects: the connection's reconnect count when the lock was taken. Queries
+ * reconnect a dead connection on their own, also while we are a standby, so leadership is
+ * lost only by a reconnect after that point. */
 static void
-leader_pass(struct enf *e, struct db **db)
+leader_pass(struct enf *e, struct db **db, uint64_t *lock_reconnects)
 {
 	struct diag d = {0};
 	PGresult *res = NULL;
@@ -88,7 +96,7 @@ leader_pass(struct enf *e, struct db **db)
 		return;
 	if (atomic_load(&e->is_leader)) {
 		/* A reconnect would silently drop the session lock: never repair, start over. */
-		if (db_ensure(*db, &d) != ODS_OK || db_reconnect_count(*db) > 0 ||
+		if (db_ensure(*db, &d) != ODS_OK || db_reconnect_count(*db) != *lock_reconnects ||
 		    still_leading(e, *db, &d) != ODS_OK) {
 			step_down(e, d.msg[0] ? d.msg : "lost the database connection");
 			db_close(*db);
@@ -103,6 +111,8 @@ leader_pass(struct enf *e, struct db **db)
 	}
 	bool got = PQgetvalue(res, 0, 0)[0] == 't';
 	PQclear(res);
+	if (got)
+		*lock_reconnects = db_reconnect_count(*db);
 	if (got && take_over(e, *db, &d) != ODS_OK) {
 		log_error("leader", "takeover_failed", "%s", d.msg);
 		db_close(*db); /* releases the lock */
@@ -115,9 +125,10 @@ leader_main(void *arg)
 {
 	struct enf *e = arg;
 	struct db *db = NULL;
+	uint64_t lock_reconnects = 0;
 
 	while (!atomic_load(&e->stop)) {
-		leader_pass(e, &db);
+		leader_pass(e, &db, &lock_reconnects);
 		for (int i = 0; i < LEADER_POLL_MS / 100 && !atomic_load(&e->stop); i++)
 			clock_sleep_ms(100);
 	}

@@ -198,7 +198,10 @@ enf_sched_stop(struct enf *e)
 ods_err
 enf_set_time(struct enf *e, struct db *db, int64_t to, struct diag *d)
 {
-	int64_t wall = clock_wall_ms() / 1000, now = enf_now(e);
+	/* time(), not clock_wall_ms(): clock_now() adds the offset to time(), which can lag the
+	 * precise clock by a tick just after a second boundary; an offset taken from the precise
+	 * clock would then put the cluster one second before `to`. */
+	int64_t wall = (int64_t)time(NULL), now = enf_now(e);
 	char off[24];
 	ods_err rc;
 
@@ -206,8 +209,17 @@ enf_set_time(struct enf *e, struct db *db, int64_t to, struct diag *d)
 		return diag_fail(d, ODS_EINVAL, "time", "time leap goes forward only: %" PRId64
 		                 " is before the cluster's now %" PRId64, to, now);
 	snprintf(off, sizeof(off), "%" PRId64, to - wall);
+	/* Fenced like key state: a leader that was superseded must not move the cluster's clock. */
+	struct db_tx *tx = NULL;
+	rc = enf_tx_begin(e, db, &tx, d);
+	if (rc != ODS_OK)
+		return rc;
 	rc = db_query(db, "enf_clock_set", "UPDATE cluster SET clock_offset_s = $1 WHERE id = 1",
 	              1, (const char *[]){off}, NULL, d);
+	if (rc == ODS_OK)
+		rc = db_tx_commit(&tx, d);
+	else
+		db_tx_rollback(tx);
 	if (rc != ODS_OK)
 		return rc;
 	clock_set_offset(&e->svc->clock, to - wall);

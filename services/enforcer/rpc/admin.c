@@ -176,7 +176,7 @@ h_time_leap(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufC
 	if (!svc_conf(e->svc)->cluster.testing)
 		return diag_fail(&c->diag, ODS_EPERM, "time leap",
 		                 "time leap is only allowed when conf.xml has "
-		                 "<Cluster><Testing>true</Testing></Cluster>");
+		                 "<Cluster><Testing/></Cluster>");
 	rc = enf_require_leader(e, c);
 	if (rc == ODS_OK)
 		rc = enf_rpc_read_begin(e, c, &db);
@@ -188,11 +188,16 @@ h_time_leap(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufC
 	to = rq->time > 0 ? rq->time : next;
 	if (rc == ODS_OK && to == 0)
 		rc = diag_fail(&c->diag, ODS_ESTATE, "time leap", "no task scheduled to leap to");
-	if (rc == ODS_OK && to > r->before)
+	/* Without --time a task already due needs no leap; an explicit --time in the past is
+	 * refused (enf_set_time: the clock goes forward only), not silently ignored. `after` is
+	 * the time leapt to, not the clock after the due zones ran (that may cross a second). */
+	r->after = r->before;
+	if (rc == ODS_OK && (to > r->before || rq->time > 0)) {
 		rc = enf_set_time(e, db, to, &c->diag);
+		r->after = to;
+	}
 	if (rc == ODS_OK)
 		rc = enf_sched_run_due(e, db, &ran, &c->diag);
-	r->after = enf_now(e);
 	r->ran = ran;
 	enf_rpc_read_end(e, db);
 	return rc;

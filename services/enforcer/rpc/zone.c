@@ -439,7 +439,9 @@ h_zl_import(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufC
 	rc = enf_rpc_write_begin(e, c, &db, &tx);
 	for (size_t i = 0; rc == ODS_OK && i < zl->n_zones; i++) {
 		rc = import_one(e, c, db, &zl->zones[i], r, caps);
-		if (rc != ODS_OK && c->diag.where[0] == '\0')
+		/* The message says what is wrong; the file and line say where (the failing step
+		 * always named its own module there, so test the error, not an empty where). */
+		if (rc != ODS_OK)
 			snprintf(c->diag.where, sizeof(c->diag.where), "%s:%ld", name,
 			         zl->zones[i].line);
 	}

@@ -8,7 +8,8 @@
  * cached DS, DNSKEY and signature versions. A combination fails when a DS is there but no
  * key has DS + DNSKEY + DNSKEY signature in it, or when no cached signature over zone data is
  * by a DNSKEY of the cached DNSKEY RRset; and, once the zone was secure, when no DS is left
- * (unless the policy lets it go unsigned).
+ * (unless the policy lets it go unsigned). The validator itself is cachecheck.c; this file
+ * turns the engine's view into its snapshots.
  */
 #include "sim.h"
 
@@ -30,6 +31,7 @@ void
 sim_init(struct sim *s)
 {
 	*s = (struct sim){0};
+	cc_init(&s->hist);
 	enf_zone_init(&s->z);
 	enf_timing_defaults(&s->t);
 	s->now = SIM_T0;
@@ -44,7 +46,7 @@ sim_free(struct sim *s)
 	enf_zone_deinit(&s->z);
 	enf_result_deinit(&s->last);
 	free(s->log);
-	free(s->snaps);
+	cc_free(&s->hist);
 	*s = (struct sim){0};
 }
 
@@ -78,122 +80,52 @@ shown(enum enf_state st)
 static void
 snapshot(struct sim *s)
 {
-	struct sim_snap n = {.at = s->now};
+	struct cc_snap n = {.at = s->now};
 	int64_t neg = s->t.soa_ttl_s < s->t.soa_minimum_s ? s->t.soa_ttl_s : s->t.soa_minimum_s;
 
 	for (size_t i = 0; i < s->z.n_keys; i++) {
 		const struct enf_key *k = &s->z.keys[i];
 		enum enf_ds_at_parent p = k->ds_at_parent;
+		uint64_t bit = (uint64_t)1 << i;
 
 		if ((k->role & ENF_ROLE_KSK) &&
 		    (p == ENF_DS_SUBMITTED || p == ENF_DS_SEEN || p == ENF_DS_RETRACT))
-			n.ds |= 1u << i;
+			n.ds |= bit;
 		if (!k->has_records)
 			continue;
 		if (shown(k->rec[ENF_REC_DNSKEY].state))
-			n.dnskey |= 1u << i;
+			n.dnskey |= bit;
 		if (shown(k->rec[ENF_REC_RRSIGDNSKEY].state))
-			n.krrsig |= 1u << i;
+			n.krrsig |= bit;
 		if (shown(k->rec[ENF_REC_RRSIG].state))
-			n.zsig |= 1u << i;
+			n.zsig |= bit;
 	}
 	n.ds_window_s =
 	    s->t.ttl_ds_s + s->t.parent_registration_delay_s + s->t.parent_propagation_delay_s;
 	/* An empty DNSKEY RRset is a negative answer, cached for the SOA's negative TTL. */
 	n.dk_window_s = (n.dnskey ? s->t.ttl_dnskey_s : neg) + s->t.zone_propagation_delay_s;
 	n.rs_window_s = enf_timing_ttl_rrsig(&s->t) + s->t.zone_propagation_delay_s;
-	if (s->n_snaps > 0) {
-		struct sim_snap *p = &s->snaps[s->n_snaps - 1];
-
-		if (p->ds == n.ds && p->dnskey == n.dnskey && p->krrsig == n.krrsig &&
-		    p->zsig == n.zsig && p->ds_window_s == n.ds_window_s &&
-		    p->dk_window_s == n.dk_window_s && p->rs_window_s == n.rs_window_s)
-			return;
-	}
-	if (s->n_snaps == s->cap_snaps) {
-		s->cap_snaps = s->cap_snaps ? 2 * s->cap_snaps : 32;
-		s->snaps = realloc(s->snaps, s->cap_snaps * sizeof(*s->snaps));
-		assert_non_null(s->snaps);
-	}
-	s->snaps[s->n_snaps++] = n;
-	if (n.ds)
-		s->was_secure = true;
-}
-
-/* Version i can still be in a cache at now: it is the newest, or it was replaced less than
- * its window ago. */
-static bool
-live(const struct sim *s, size_t i, int64_t window)
-{
-	return i + 1 == s->n_snaps || s->snaps[i + 1].at + window > s->now;
+	assert_true(cc_add(&s->hist, &n) >= 0);
 }
 
 static void dump(const struct sim *s);
 
 static void
-fail_history(const struct sim *s, const char *what, size_t d, size_t k, size_t z)
-{
-	print_error("%s step %d now=T0+%lld: %s (DS version %zu ds=%#x, DNSKEY version %zu "
-	            "dnskey=%#x krrsig=%#x, signature version %zu zsig=%#x)\n",
-	            s->label, s->steps, (long long)(s->now - SIM_T0), what, d,
-	            (unsigned)s->snaps[d].ds, k, (unsigned)s->snaps[k].dnskey,
-	            (unsigned)s->snaps[k].krrsig, z, (unsigned)s->snaps[z].zsig);
-	dump(s);
-	fail();
-}
-
-/* Indices of the versions of one RRset that can still be in a cache, newest last. */
-static size_t
-live_versions(const struct sim *s, int which, size_t *out, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < s->n_snaps; i++) {
-		const struct sim_snap *v = &s->snaps[i];
-		int64_t w = which == 0   ? v->ds_window_s
-		            : which == 1 ? v->dk_window_s
-		                         : v->rs_window_s;
-
-		if (live(s, i, w)) {
-			assert_true(n < max);
-			out[n++] = i;
-		}
-	}
-	return n;
-}
-
-static void
 check_history(struct sim *s)
 {
-	size_t ds[64], dk[64], zs[64];
-	size_t nds = live_versions(s, 0, ds, 64), ndk = live_versions(s, 1, dk, 64);
-	size_t nzs = live_versions(s, 2, zs, 64);
+	struct cc_failure f;
+	const struct cc_snap *v = s->hist.snaps;
 
-	for (size_t a = 0; a < nds; a++) {
-		const struct sim_snap *d = &s->snaps[ds[a]];
-
-		for (size_t b = 0; b < ndk; b++) {
-			const struct sim_snap *k = &s->snaps[dk[b]];
-
-			for (size_t c = 0; c < nzs; c++) {
-				const struct sim_snap *z = &s->snaps[zs[c]];
-
-				if (!d->ds) {
-					if (s->was_secure && !s->t.allow_unsigned && ds[a] > 0 &&
-					    s->snaps[ds[a] - 1].ds)
-						fail_history(s, "insecure: no DS left", ds[a],
-						             dk[b], zs[c]);
-					continue;
-				}
-				if (!(d->ds & k->dnskey & k->krrsig))
-					fail_history(s, "bogus: no DNSKEY chain from the DS", ds[a],
-					             dk[b], zs[c]);
-				if (!(z->zsig & k->dnskey))
-					fail_history(s, "bogus: no signature by a known DNSKEY",
-					             ds[a], dk[b], zs[c]);
-			}
-		}
-	}
+	if (cc_check(&s->hist, s->now, 0, s->t.allow_unsigned, &f) == CC_OK)
+		return;
+	print_error("%s step %d now=T0+%lld: %s (DS version %zu ds=%#llx, DNSKEY version %zu "
+	            "dnskey=%#llx krrsig=%#llx, signature version %zu zsig=%#llx)\n",
+	            s->label, s->steps, (long long)(s->now - SIM_T0), cc_verdict_text(f.verdict),
+	            f.ds_v, (unsigned long long)v[f.ds_v].ds, f.dk_v,
+	            (unsigned long long)v[f.dk_v].dnskey, (unsigned long long)v[f.dk_v].krrsig,
+	            f.sig_v, (unsigned long long)v[f.sig_v].zsig);
+	dump(s);
+	fail();
 }
 
 static void
@@ -244,7 +176,7 @@ sim_run(struct sim *s)
 {
 	struct enf_result r;
 
-	if (s->n_snaps == 0) {
+	if (s->hist.n == 0) {
 		/* Before the first run the zone was unsigned, for as long as anyone remembers. */
 		int64_t now = s->now;
 

@@ -5,7 +5,8 @@
  * wake-up, repeat. After every step it asserts two invariants: the DNSSEC rules that held
  * once still hold (enf_zone_broken_rules), and, independently of the engine's rules, that a
  * resolver holding any combination of DS, DNSKEY and signature versions still in caches
- * (from a history of what was published and with which TTL) can validate the zone.
+ * (from a history of what was published and with which TTL) can validate the zone; that
+ * validator is cachecheck.c, which the integration tool keystate_check shares.
  */
 #pragma once
 
@@ -13,20 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cachecheck.h"
 #include "services/enforcer/keystate/keystate.h"
 
 #define SIM_T0 ((int64_t)1700000000)
 #define SIM_MAX_KEYS 32
-
-/* What was published from `at` on (bit i = zone key i), with the TTLs then in force. */
-struct sim_snap {
-	int64_t at;
-	uint32_t ds;     /* DS at the parent: submitted, seen, or not yet retracted */
-	uint32_t dnskey; /* DNSKEY in the zone */
-	uint32_t krrsig; /* signs the DNSKEY RRset */
-	uint32_t zsig;   /* signs the zone data */
-	int64_t ds_window_s, dk_window_s, rs_window_s; /* how long caches keep this version */
-};
 
 struct sim {
 	struct enf_zone z;
@@ -38,10 +30,8 @@ struct sim {
 	struct enf_result last; /* result of the last engine run */
 	struct enf_transition *log;
 	size_t n_log, cap_log;
-	struct sim_snap *snaps;
-	size_t n_snaps, cap_snaps;
-	unsigned held;   /* rules that have held: they must keep holding */
-	bool was_secure; /* a DS has been at the parent: going insecure is a failure */
+	struct cc_history hist; /* what was published: for the cache validator (cachecheck.h) */
+	unsigned held;          /* rules that have held: they must keep holding */
 	int steps;
 	char label[64]; /* printed with every failure (a scenario name, a seed) */
 };
