@@ -77,7 +77,8 @@ enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d)
 		}
 		for (size_t i = 0; i < n && !atomic_load(&e->stop); i++) {
 			struct diag dz = {0};
-			ods_err zr = enf_enforce_zone(e, db, ids[i], now, &dz);
+			/* now per zone: a pass that stalled must not write old times */
+			ods_err zr = enf_enforce_zone(e, db, ids[i], enf_now(e), &dz);
 
 			if (zr == ODS_ENOTLEADER || zr == ODS_EFENCED || zr == ODS_EUNAVAIL) {
 				*d = dz;
