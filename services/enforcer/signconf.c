@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/conf/kasp.h"
 #include "lib/conf/signconf.h"
@@ -100,6 +101,14 @@ enf_signconf_write_file(struct db *db, int64_t zone_id, struct diag *d)
 		const char *path = PQgetvalue(res, 0, 0);
 		const char *xml = PQgetvalue(res, 0, 1);
 
+		/* The default directory (beside the enforcer's) may not exist yet. */
+		char dir[1024];
+		snprintf(dir, sizeof(dir), "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			(void)mkdir(dir, 0755);
+		}
 		/* Read back what we stored: the file is exactly what the signer would read. */
 		rc = signconf_load_mem(path, xml, strlen(xml), &sc, d);
 		if (rc == ODS_OK)

@@ -74,7 +74,13 @@ zone_from(struct enf *e, struct rpc_call *c, const Ods__Enforcer__ZoneInfo *zi,
 	memset(z, 0, sizeof(*z));
 	z->name = strdup(name);
 	z->policy_id = policy_id;
-	z->signconf_path = strdup(zi->signconf_path);
+	if (zi->signconf_path[0]) {
+		z->signconf_path = strdup(zi->signconf_path);
+	} else {
+		char file[PATH_MAX_LEN];
+		snprintf(file, sizeof(file), "%s.xml", name);
+		z->signconf_path = default_path(e, "signconf", file);
+	}
 	z->input_type = strdup(it);
 	z->output_type = strdup(ot);
 	z->input_path = zi->input && zi->input->path[0] ? strdup(zi->input->path)
