@@ -269,7 +269,10 @@ read_input(const struct opts *o, struct row *rows, size_t *n_rows, int64_t *now_
 		int n;
 
 		lineno++;
-		if ((p = strstr(line, "It is now")) != NULL && (p = strchr(p, '(')) != NULL) {
+		p = strstr(line, "It is now");
+		if (p != NULL)
+			p = strchr(p, '(');
+		if (p != NULL) {
 			long long t;
 
 			if (sscanf(p, "(%lld seconds since epoch)", &t) == 1)
