@@ -19,7 +19,9 @@
 #     shared KSK, and the old one leaves the HSM;
 #   - Purge: a dead key disappears once the Purge time has passed (`key rollover --policy`).
 # Every roll type's order of events is checked against docs/keystate.md. Findings do not stop
-# the walk: they are collected and the case fails at the end with the list.
+# the walk: they are collected and the case fails at the end with the list. Each zone's signer
+# configuration file is checked against the key list (which keys are published, sign the
+# DNSKEY set, sign the zone) and the policy's DNSKEY TTL whenever either changes.
 # shellcheck source=tests/integration/rollover/policies.sh
 . ./policies.sh
 export TZ=UTC # `time leap --time` reads local time
@@ -27,7 +29,7 @@ export TZ=UTC # `time leap --time` reads local time
 chk=$ODS_TEST_BIN/keystate_check
 [[ -x $chk ]] || fail "$chk not built"
 W=$ODS_STATE/rollover
-mkdir -p "$W"
+mkdir -p "$W/sc"
 trace=$ODS_STATE/log/rollover.log # every command and its output; run-case shows its tail
 KASP=$ODS_STATE/etc/kasp.xml
 NOW=0 LEAPS=0 CHECKS=0
@@ -98,8 +100,59 @@ check_all() {
 			BROKEN[$z]=1
 			problem "zone $z after: $(tail -n 1 "$W/last_cmd")"$'\n'"$(cat "$W/chk.out")"$'\n'"$(awk -F';' -v z="$z" '$1 == z' "$W/d")"
 		fi
+		check_signconf "$z"
 	done
 	record_events
+}
+
+# seconds DURATION: P[nD][T[nH][nM][nS]] in seconds; -1 for other forms.
+seconds() {
+	if [[ $1 =~ ^P(([0-9]+)D)?(T(([0-9]+)H)?(([0-9]+)M)?(([0-9]+)S)?)?$ ]]; then
+		echo $((${BASH_REMATCH[2]:-0} * 86400 + ${BASH_REMATCH[5]:-0} * 3600 + ${BASH_REMATCH[7]:-0} * 60 + ${BASH_REMATCH[9]:-0}))
+	else
+		echo -1
+	fi
+}
+
+# signconf_keys Z: "cka_id ksk zsk publish" (0/1) of the keys Z's signer configuration flags.
+signconf_keys() {
+	xmllint --xpath '//Key/Locator/text() | //Key/KSK | //Key/ZSK | //Key/Publish' "$W/sc/$1.xml" 2>/dev/null |
+		awk '/^<KSK\/>$/ { k = 1; next } /^<ZSK\/>$/ { zz = 1; next } /^<Publish\/>$/ { p = 1; next }
+		NF { if (loc != "") print loc, k + 0, zz + 0, p + 0; loc = $0; k = zz = p = 0 }
+		END { if (loc != "") print loc, k + 0, zz + 0, p + 0 }' | grep -v ' 0 0 0$' | sort
+}
+
+# keylist_keys Z FILE: the same, as the key list (-d -p) in FILE says it: KSK = signs the DNSKEY
+# set, ZSK = signs the zone data, Publish = pub.
+keylist_keys() {
+	awk -F';' -v z="$1" 'function shown(s) { return s == "rumoured" || s == "omnipresent" }
+		$1 == z { print $9, shown($5) ? 1 : 0, shown($6) ? 1 : 0, $7 }' "$2" | grep -v ' 0 0 0$' | sort
+}
+
+# check_signconf Z: the signer configuration file of Z (written by the enforcer run that
+# changed the keys) flags what the key list says, with the policy's DNSKEY TTL. Checked when
+# the key list of Z or the policy changed.
+declare -A SC_SEEN=() SC_BROKEN=()
+KASP_GEN=0
+check_signconf() {
+	local z=$1 key want got ttl pttl try
+	key="$KASP_GEN $(awk -F';' -v z="$z" '$1 == z' "$W/d")"
+	[[ ${SC_SEEN[$z]:-} == "$key" ]] && return 0
+	SC_SEEN[$z]=$key
+	cp "$W/d" "$W/d.sc"
+	for try in 1 2 3; do
+		want=$(keylist_keys "$z" "$W/d.sc")
+		got=$(signconf_keys "$z")
+		ttl=$(seconds "$(xmllint --xpath 'string(//Keys/TTL)' "$W/sc/$z.xml" 2>/dev/null)")
+		pttl=$(seconds "$(xmllint --xpath "string(//Policy[@name='${POLICY[$z]}']/Keys/TTL)" "$KASP")")
+		[[ $want == "$got" && $ttl == "$pttl" ]] && return 0
+		# A run of the scheduler's own (policy import schedules the zones it touches) may have
+		# committed since `look`, or be writing the file: look again.
+		((try < 3)) && sleep 0.5 && E key list -d -p --zone "$z" >"$W/d.sc"
+	done
+	[[ -n ${SC_BROKEN[$z]:-} ]] && return 0
+	SC_BROKEN[$z]=1
+	problem "zone $z: the signer configuration says (cka_id ksk zsk publish):"$'\n'"$got"$'\n'"with DNSKEY TTL $ttl; the key list and policy say:"$'\n'"$want"$'\n'"with TTL $pttl (after: $(tail -n 1 "$W/last_cmd"))"
 }
 
 # answer_ds: run one "waiting for ds-…" command; false when nothing waits.
@@ -275,7 +328,7 @@ add_zone() {
 	ZONES+=("$1")
 	POLICY[$1]=$2
 	echo "zone add --zone $1 --policy $2" >>"$W/last_cmd"
-	E zone add --zone "$1" --policy "$2" >/dev/null
+	E zone add --zone "$1" --policy "$2" --signerconf "$W/sc/$1.xml" >/dev/null
 	observe
 }
 
@@ -409,6 +462,7 @@ unset 'OLD[s2.test]' # s2.test rolls once s1.test has purged the shared KSK: sha
 
 echo "policy alg: algorithm 13 -> 15; policy ttl: DNSKEY TTL 6h -> 10 minutes" >>"$W/last_cmd"
 kasp_xml 2 >"$KASP"
+KASP_GEN=1
 cmd policy import >/dev/null
 import_at=$NOW
 cmd key rollover --zone ttl.test --keytype ZSK >/dev/null
@@ -487,6 +541,17 @@ for z in "${!TYPE[@]}"; do
 		continue
 	}
 	roll_order "$z" "${TYPE[$z]}" "$k"
+done
+
+step "lifetime P2D: the ZSKs of zdsig, zpp, zdrr and the CSK of cpp roll when it ends"
+for z in zdsig.test zpp.test zdrr.test cpp.test; do
+	read -r old _ <<<"${OLD[$z]}"
+	k=$(new_key "$z" "${ROLES[$z]}" "$old")
+	born=$(awk -v z="$z" -v k="$old" '$2 == z && $4 == k { print $1; exit }' "$W/events")
+	came=$(awk -v z="$z" -v k="$k" '$2 == z && $4 == k { print $1; exit }' "$W/events")
+	if [[ -z $born || -z $came ]] || ((came < born + 2 * 86400 || came > born + 2 * 86400 + 10)); then
+		problem "$z: the ${ROLES[$z]} born at ${born:-?} was replaced at ${came:-?}, not when its 2 days ended"
+	fi
 done
 
 step "algorithm rollover: the keys in use are algorithm 15, the old ones hidden"
