@@ -15,16 +15,6 @@
 
 #define CHECK_ZONE "example."
 
-char *
-cli_base64(const uint8_t *data, size_t len)
-{
-	char *out = malloc(4 * ((len + 2) / 3) + 1);
-
-	if (out)
-		EVP_EncodeBlock((unsigned char *)out, data, (int)len);
-	return out;
-}
-
 static const EVP_MD *
 digest_of(int alg)
 {
@@ -74,7 +64,7 @@ fetch_dnskey(struct cli *c, const char *locator, ldns_rr **out, unsigned *tag, s
 	              (ProtobufCMessage **)&r);
 	if (rc != ODS_OK)
 		return diag_fail(d, rc, locator, "GetPublicKey failed");
-	char *b64 = cli_base64(r->key->public_key.data, r->key->public_key.len);
+	char *b64 = dns_base64(r->key->public_key.data, r->key->public_key.len);
 	if (b64)
 		*out = rr_from(CHECK_ZONE " 3600 IN DNSKEY 257 3 %u %s", r->key->algorithm, b64);
 	*tag = r->keytag;

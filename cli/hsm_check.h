@@ -13,8 +13,6 @@
 
 struct cli;
 
-/* Base64 of data, malloc'd and NUL-terminated; NULL when memory is short. */
-char *cli_base64(const uint8_t *data, size_t len);
 
 /* Sign n RRsets in one SignBatch with the key at locator (algorithm alg) and verify every
  * RRSIG. ODS_OK when ldns accepts all; otherwise d says which step failed. Thread-safe once

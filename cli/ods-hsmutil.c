@@ -210,7 +210,7 @@ cmd_dnskey(struct cli *c, int argc, char **argv)
 		        dns_alg_name((int)r->key->algorithm), dns_alg_name(alg));
 		goto out;
 	}
-	b64 = cli_base64(r->key->public_key.data, r->key->public_key.len);
+	b64 = dns_base64(r->key->public_key.data, r->key->public_key.len);
 	if (b64 == NULL)
 		goto out;
 	char text[4096];

@@ -581,3 +581,11 @@ dns_base64(const uint8_t *data, size_t len)
 		EVP_EncodeBlock((unsigned char *)out, data, (int)len);
 	return out;
 }
+
+bool
+dns_alg_is_rsa(int alg)
+{
+	enum dns_key_kind k;
+
+	return dns_alg_kind(alg, &k) == ODS_OK && k == DNS_KEY_RSA;
+}

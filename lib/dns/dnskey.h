@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,6 +80,9 @@ int dns_alg_from_name(const char *name);
 
 /* The kind of key alg uses, in *out. ODS_EINVAL for an unknown algorithm. */
 ods_err dns_alg_kind(int alg, enum dns_key_kind *out);
+
+/* True for the RSA algorithms (5, 7, 8, 10): the ones whose key size is a choice. */
+bool dns_alg_is_rsa(int alg);
 
 /* "RSA", "ECDSA" or "EdDSA" for a DNSSEC algorithm; "?" when unknown. */
 const char *dns_alg_kind_name(int alg);

@@ -85,10 +85,11 @@ want_next(struct run *r, int64_t at)
 		r->next = at;
 }
 
+/* Index of a role in the zone's next_roll (KSK, ZSK, CSK: the kasp.xml role order). */
 static int
 role_slot(unsigned role)
 {
-	return role == ENF_ROLE_KSK ? 0 : role == ENF_ROLE_ZSK ? 1 : 2;
+	return enf_kasp_role_of(role);
 }
 
 /* Take a key from the pool for entry pk and introduce it. */
@@ -435,17 +436,10 @@ run_ds_commands(struct run *r)
 			          d.msg);
 		if (ds_done(r->e, r->db, r->zone.id, a, rc == ODS_OK ? NULL : d.msg, &d2) != ODS_OK)
 			log_error("enforce", "ds_store_failed", "zone=%s %s", r->zone.name, d2.msg);
-		if (rc != ODS_OK) {
-			/* Retry: the zone runs again soon and collects the request again. */
-			struct db_tx *tx = NULL;
-			if (enf_tx_begin(r->e, r->db, &tx, &d2) == ODS_OK) {
-				if (enfdb_zone_schedule(r->db, r->zone.id, 0, enf_now(r->e) + RETRY_S,
-				                        false, NULL, &d2) == ODS_OK)
-					(void)db_tx_commit(&tx, &d2);
-				else
-					db_tx_rollback(tx);
-			}
-		}
+		/* Retry: the zone runs again soon and collects the request again. */
+		if (rc != ODS_OK)
+			(void)enf_zone_retry(r->e, r->db, r->zone.id, enf_now(r->e) + RETRY_S, false,
+			                     &d2);
 	}
 }
 

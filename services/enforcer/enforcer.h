@@ -77,6 +77,10 @@ void enf_sched_poke(struct enf *e, bool keygen);
 /* Run every zone due at the cluster's `now` (several passes until none is due), on db.
  * *ran = zones enforced. Holds run_mu. */
 ods_err enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d);
+/* Run zone_id again at `at`, in a fenced transaction of its own: exactly then with postpone
+ * (after a failed run, whose schedule still says "due"), else no later than then. */
+ods_err enf_zone_retry(struct enf *e, struct db *db, int64_t zone_id, int64_t at,
+                       bool postpone, struct diag *d);
 /* The cluster clock now (wall time + offset). */
 int64_t enf_now(const struct enf *e);
 /* Move the cluster clock to `to` (never backwards): stores the offset and wakes the

@@ -16,6 +16,7 @@
 #include "lib/conf/conf.h"
 #include "lib/conf/kasp.h"
 #include "lib/db/db.h"
+#include "lib/dns/dnskey.h"
 #include "lib/rpc/client.h"
 #include "lib/svc/svc.h"
 #include "ods/keystore.pb-c.h"
@@ -24,12 +25,6 @@
 
 #define KEYGEN_TIMEOUT_MS 60000
 #define MAX_PER_PASS 100000
-
-static bool
-is_rsa(int alg)
-{
-	return alg == 5 || alg == 7 || alg == 8 || alg == 10;
-}
 
 static ods_err
 generate_one(struct enf *e, struct db *db, int64_t policy_id, const struct enf_policy_key *pk,
@@ -42,7 +37,7 @@ generate_one(struct enf *e, struct db *db, int64_t policy_id, const struct enf_p
 
 	rq.repository = (char *)pk->repository;
 	rq.algorithm = (uint32_t)pk->algorithm;
-	rq.bits = is_rsa(pk->algorithm) ? (uint32_t)pk->bits : 0;
+	rq.bits = dns_alg_is_rsa(pk->algorithm) ? (uint32_t)pk->bits : 0;
 	/* Fenced, and around the generation too: a leader that was superseded (its RPC passed
 	 * enf_require_leader just before) must neither make keys nor fill the pool; a successor
 	 * waits for at most this one key. */

@@ -34,10 +34,16 @@ enf_policymap_timing(const struct kasp_policy *p, struct enf_timing *t)
 	t->allow_unsigned = p->n_keys == 0;
 }
 
-static unsigned
-role_of(enum kasp_key_role r)
+unsigned
+enf_role_of_kasp(int r)
 {
 	return r == KASP_KSK ? ENF_ROLE_KSK : r == KASP_ZSK ? ENF_ROLE_ZSK : ENF_ROLE_CSK;
+}
+
+int
+enf_kasp_role_of(unsigned role)
+{
+	return role == ENF_ROLE_KSK ? KASP_KSK : role == ENF_ROLE_ZSK ? KASP_ZSK : KASP_CSK;
 }
 
 ods_err
@@ -52,7 +58,7 @@ enf_policymap_keys(const struct kasp_policy *p, struct enf_policy_key *out, size
 		struct enf_policy_key *o = &out[i];
 
 		memset(o, 0, sizeof(*o));
-		o->role = role_of(k->role);
+		o->role = enf_role_of_kasp((int)k->role);
 		o->algorithm = k->algorithm;
 		o->bits = k->length_bits;
 		snprintf(o->repository, sizeof(o->repository), "%s", k->repository);

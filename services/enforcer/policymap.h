@@ -14,6 +14,10 @@
 
 struct kasp_policy;
 
+/* Roles between kasp.xml (enum kasp_key_role) and the engine (ENF_ROLE_*). */
+unsigned enf_role_of_kasp(int kasp_role);
+int enf_kasp_role_of(unsigned role);
+
 void enf_policymap_timing(const struct kasp_policy *p, struct enf_timing *t);
 /* The Keys entries of p into out (room for cap). ODS_EINVAL when there are more. */
 ods_err enf_policymap_keys(const struct kasp_policy *p, struct enf_policy_key *out, size_t cap,

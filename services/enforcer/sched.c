@@ -22,6 +22,7 @@
 #define DUE_BATCH 256
 #define MAX_PASSES 8
 #define IDLE_RECHECK_S 60
+#define RETRY_S 60
 
 int64_t
 enf_now(const struct enf *e)
@@ -86,17 +87,9 @@ enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d)
 				break;
 			}
 			(*ran)++;
-			if (zr != ODS_OK) {
-				/* Already logged; try the zone again later rather than at once. */
-				struct db_tx *tx = NULL;
-				if (enf_tx_begin(e, db, &tx, &dz) == ODS_OK) {
-					if (enfdb_zone_schedule(db, ids[i], 0, now + 60, false, NULL, &dz) ==
-					    ODS_OK)
-						(void)db_tx_commit(&tx, &dz);
-					else
-						db_tx_rollback(tx);
-				}
-			}
+			/* Already logged; try the zone again later rather than at once. */
+			if (zr != ODS_OK)
+				(void)enf_zone_retry(e, db, ids[i], enf_now(e) + RETRY_S, true, &dz);
 		}
 		free(ids);
 		if (n < DUE_BATCH && pass > 0)
@@ -194,6 +187,23 @@ enf_sched_stop(struct enf *e)
 	enf_sched_poke(e, false);
 	pthread_join(e->sched_thread, NULL);
 	e->sched_started = false;
+}
+
+ods_err
+enf_zone_retry(struct enf *e, struct db *db, int64_t zone_id, int64_t at, bool postpone,
+               struct diag *d)
+{
+	struct db_tx *tx = NULL;
+	ods_err rc = enf_tx_begin(e, db, &tx, d);
+
+	if (rc != ODS_OK)
+		return rc;
+	rc = postpone ? enfdb_zone_set_next(db, zone_id, at, d)
+	              : enfdb_zone_schedule(db, zone_id, 0, at, false, NULL, d);
+	if (rc == ODS_OK)
+		return db_tx_commit(&tx, d);
+	db_tx_rollback(tx);
+	return rc;
 }
 
 ods_err

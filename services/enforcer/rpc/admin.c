@@ -98,13 +98,17 @@ schedule_and_run(struct enf *e, struct rpc_call *c, const char *zone, bool signc
 	struct db *db = NULL;
 	struct db_tx *tx = NULL;
 	struct enfdb_zone z = {0};
+	char zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
 	int64_t id = 0;
-	ods_err rc = enf_rpc_write_begin(e, c, &db, &tx);
+	ods_err rc = enf_rpc_zone_opt(c, zone ? zone : "", zb, sizeof(zb), &zname);
 
+	if (rc == ODS_OK)
+		rc = enf_rpc_write_begin(e, c, &db, &tx);
 	if (rc != ODS_OK)
 		return rc;
-	if (zone && zone[0]) {
-		rc = enfdb_zone_get(db, zone, false, &z, &c->diag);
+	if (zname) {
+		rc = enfdb_zone_get(db, zname, false, &z, &c->diag);
 		id = z.id;
 		enfdb_zone_clear(&z);
 	}

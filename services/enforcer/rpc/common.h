@@ -39,3 +39,12 @@ void *enf_rpc_array(struct rpc_call *c, size_t n, size_t elem);
 /* Append s (copied into the arena) to a repeated string field. ODS_ENOMEM. */
 ods_err enf_rpc_strv_add(struct rpc_call *c, char ***v, size_t *n, size_t *cap, const char *s);
 ods_err enf_rpc_oom(struct rpc_call *c);
+
+/* Room for a zone name in presentation form, escapes included. */
+#define ENF_ZONE_NAME_MAX 1024
+/* "Example.ORG." -> "example.org" (the root stays "."), the form zones are stored in.
+ * ODS_EINVAL naming the argument when it is not a valid domain name. */
+ods_err enf_rpc_zone_name(struct rpc_call *c, const char *in, char *out, size_t cap);
+/* The same for an optional --zone: *name is NULL when in is empty, else out. */
+ods_err enf_rpc_zone_opt(struct rpc_call *c, const char *in, char *out, size_t cap,
+                         const char **name);

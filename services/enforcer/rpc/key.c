@@ -73,24 +73,6 @@ key_row(struct rpc_call *c, const struct enfdb_key_row *kr)
 	return r->zone && r->locator && r->repository ? r : NULL;
 }
 
-/* Normalised zone name filter: NULL for all. */
-static const char *
-zone_filter(const char *z, char *buf, size_t cap)
-{
-	size_t n = strlen(z);
-
-	if (n == 0)
-		return NULL;
-	snprintf(buf, cap, "%s", z);
-	for (char *p = buf; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	n = strlen(buf);
-	if (n > 1 && buf[n - 1] == '.')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
 /* One line per record that wants to move, from a dry run of the engine over the zone's view
  * at now (nothing is stored): the gate that holds it and, for timing, until when. */
 static ods_err
@@ -148,7 +130,6 @@ explain(struct enf *e, struct rpc_call *c, struct db *db, Ods__Enforcer__KeyList
         const struct enfdb_key_row *rows, const int64_t *ids, const size_t *row_of)
 {
 	ods_err rc = ODS_OK;
-	(void)rows;
 
 	for (size_t i = 0; rc == ODS_OK && i < r->n_keys; i++) {
 		if (i > 0 && rows[row_of[i]].zone_id == rows[row_of[i - 1]].zone_id)
@@ -170,12 +151,15 @@ h_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	struct enfdb_key_row *rows = NULL;
 	size_t n = 0;
 	struct db *db = NULL;
-	char zb[256];
-	ods_err rc = enf_rpc_read_begin(e, c, &db);
+	char zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
+	ods_err rc = enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
 
+	if (rc == ODS_OK)
+		rc = enf_rpc_read_begin(e, c, &db);
 	if (rc != ODS_OK)
 		return rc;
-	rc = enfdb_key_rows(db, zone_filter(rq->zone, zb, sizeof(zb)), &rows, &n, &c->diag);
+	rc = enfdb_key_rows(db, zname, &rows, &n, &c->diag);
 	if (rc != ODS_OK) {
 		enf_rpc_read_end(e, db);
 		return rc;
@@ -270,16 +254,18 @@ h_export(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMes
 	struct enfdb_key_row *rows = NULL;
 	size_t n = 0;
 	struct db *db = NULL;
-	char zb[256];
+	char zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
 	ods_err rc;
 
 	if (!rq->all && rq->zone[0] == '\0')
 		return diag_fail(&c->diag, ODS_EINVAL, "zone", "name a zone or ask for all");
-	rc = enf_rpc_read_begin(e, c, &db);
+	rc = rq->all ? ODS_OK : enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
+	if (rc == ODS_OK)
+		rc = enf_rpc_read_begin(e, c, &db);
 	if (rc != ODS_OK)
 		return rc;
-	rc = enfdb_key_rows(db, rq->all ? NULL : zone_filter(rq->zone, zb, sizeof(zb)), &rows, &n,
-	                    &c->diag);
+	rc = enfdb_key_rows(db, zname, &rows, &n, &c->diag);
 	enf_rpc_read_end(e, db);
 	if (rc != ODS_OK)
 		return rc;
@@ -396,7 +382,8 @@ h_ds(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage
 	size_t n = 0, cap_msgs = 0;
 	struct db *db = NULL;
 	struct db_tx *tx = NULL;
-	char zb[256];
+	char zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
 	ods_err rc;
 
 	if ((size_t)rq->op >= sizeof(ds_ops) / sizeof(ds_ops[0]))
@@ -409,10 +396,13 @@ h_ds(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage
 	if (named && rq->zone[0] == '\0')
 		return diag_fail(&c->diag, ODS_EINVAL, "zone", "%s needs --zone with a key",
 		                 op->name);
-	rc = rq->list_only ? enf_rpc_read_begin(e, c, &db) : enf_rpc_write_begin(e, c, &db, &tx);
+	rc = enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
+	if (rc == ODS_OK)
+		rc = rq->list_only ? enf_rpc_read_begin(e, c, &db)
+		                   : enf_rpc_write_begin(e, c, &db, &tx);
 	if (rc != ODS_OK)
 		return rc;
-	rc = enfdb_key_rows(db, zone_filter(rq->zone, zb, sizeof(zb)), &rows, &n, &c->diag);
+	rc = enfdb_key_rows(db, zname, &rows, &n, &c->diag);
 	r->keys = rc == ODS_OK ? enf_rpc_array(c, n, sizeof(*r->keys)) : NULL;
 	for (size_t i = 0; rc == ODS_OK && r->keys && i < n; i++) {
 		if (!ds_match(rq, op, &rows[i]))
@@ -461,15 +451,8 @@ h_generate(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCM
 		rc = enf_rpc_read_begin(e, c, &db);
 	if (rc != ODS_OK)
 		return rc;
-	if (!rq->all) {
-		struct kasp *k = NULL;
-		struct enfdb_policy_meta *m = NULL;
-		rc = enfdb_policy_load(db, rq->policy, &k, &m, &c->diag);
-		if (rc == ODS_OK)
-			pid = m[0].id;
-		kasp_free(k);
-		free(m);
-	}
+	if (!rq->all)
+		rc = enfdb_policy_id(db, rq->policy, &pid, &c->diag);
 	if (rc == ODS_OK)
 		rc = enf_keygen(e, db, pid, rq->duration_s, &generated, &c->diag);
 	enf_rpc_read_end(e, db);
@@ -528,23 +511,26 @@ h_purge(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMess
 	struct enfdb_key_row *rows = NULL;
 	struct enfdb_zone *zones = NULL;
 	size_t n = 0, nz = 0, n_locs = 0, cap_locs = 0;
-	char **locs = NULL, zb[256];
+	char **locs = NULL, zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
 	struct db *db = NULL;
 	struct db_tx *tx = NULL;
 	ods_err rc;
 
 	if (rq->zone[0] == '\0' && rq->policy[0] == '\0')
 		return diag_fail(&c->diag, ODS_EINVAL, "zone", "name a zone or a policy");
-	rc = enf_rpc_write_begin(e, c, &db, &tx);
+	rc = enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
+	if (rc == ODS_OK)
+		rc = enf_rpc_write_begin(e, c, &db, &tx);
 	if (rc != ODS_OK)
 		return rc;
-	rc = enfdb_key_rows(db, zone_filter(rq->zone, zb, sizeof(zb)), &rows, &n, &c->diag);
+	rc = enfdb_key_rows(db, zname, &rows, &n, &c->diag);
 	if (rc == ODS_OK)
 		rc = enfdb_zone_list(db, 0, &zones, &nz, &c->diag);
 	if (rc == ODS_OK && (r->purged = enf_rpc_array(c, n, sizeof(*r->purged))) == NULL)
 		rc = enf_rpc_oom(c);
 	for (size_t i = 0; rc == ODS_OK && i < nz; i++) {
-		bool in_scope = rq->zone[0] ? strcmp(zones[i].name, zb) == 0
+		bool in_scope = zname ? strcmp(zones[i].name, zname) == 0
 		                            : strcmp(zones[i].policy, rq->policy) == 0;
 		if (in_scope)
 			rc = purge_zone(c, db, zones[i].id, r, rows, n, &locs, &n_locs, &cap_locs);
@@ -582,13 +568,15 @@ h_rollover(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCM
 	size_t nz = 0, cap = 0;
 	struct db *db = NULL;
 	struct db_tx *tx = NULL;
-	char zb[256];
+	char zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
 	ods_err rc;
 
 	if (rq->zone[0] == '\0' && rq->policy[0] == '\0')
 		return diag_fail(&c->diag, ODS_EINVAL, "zone", "name a zone or a policy");
-	const char *zname = zone_filter(rq->zone, zb, sizeof(zb));
-	rc = enf_rpc_write_begin(e, c, &db, &tx);
+	rc = enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
+	if (rc == ODS_OK)
+		rc = enf_rpc_write_begin(e, c, &db, &tx);
 	if (rc != ODS_OK)
 		return rc;
 	rc = enfdb_zone_list(db, 0, &zones, &nz, &c->diag);
@@ -616,6 +604,34 @@ h_rollover(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCM
 	return rc;
 }
 
+/* One row of `rollover list` for a zone and a role of its policy (kasp role kr: the index
+ * of the zone's next_roll), when the policy has keys of that role. */
+static ods_err
+rollover_row(struct rpc_call *c, const struct enfdb_zone *z, const struct kasp_policy *p,
+             int kr, Ods__Enforcer__RolloverListReply *r)
+{
+	bool has = false, manual = false;
+
+	for (size_t j = 0; j < p->n_keys; j++) {
+		if ((int)p->key[j].role != kr)
+			continue;
+		has = true;
+		manual = manual || p->key[j].manual_rollover;
+	}
+	if (!has)
+		return ODS_OK;
+	Ods__Enforcer__RolloverRow *row = arena_alloc(c->arena, sizeof(*row));
+	if (row == NULL)
+		return enf_rpc_oom(c);
+	ods__enforcer__rollover_row__init(row);
+	row->zone = arena_strdup(c->arena, z->name);
+	row->role = (Ods__Enforcer__KeyRole)enf_role_of_kasp(kr);
+	row->next_roll = z->next_roll[kr];
+	row->note = manual ? "manual" : "";
+	r->rows[r->n_rows++] = row;
+	return row->zone ? ODS_OK : enf_rpc_oom(c);
+}
+
 static ods_err
 h_rollover_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in,
                 ProtobufCMessage *out)
@@ -628,9 +644,12 @@ h_rollover_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in,
 	struct enfdb_policy_meta *meta = NULL;
 	size_t nz = 0;
 	struct db *db = NULL;
-	char zb[256];
-	const char *zname = zone_filter(rq->zone, zb, sizeof(zb));
-	ods_err rc = enf_rpc_read_begin(e, c, &db);
+	char zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
+	ods_err rc = enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
+
+	if (rc == ODS_OK)
+		rc = enf_rpc_read_begin(e, c, &db);
 
 	if (rc != ODS_OK)
 		return rc;
@@ -645,29 +664,8 @@ h_rollover_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in,
 		const struct kasp_policy *p = kasp_policy_find(k, zones[i].policy);
 		if ((zname && strcmp(zname, zones[i].name) != 0) || p == NULL)
 			continue;
-		for (int slot = 0; slot < 3 && rc == ODS_OK; slot++) {
-			bool has = false, manual = false;
-			for (size_t j = 0; j < p->n_keys; j++)
-				if ((int)p->key[j].role == slot) {
-					has = true;
-					manual = manual || p->key[j].manual_rollover;
-				}
-			if (!has)
-				continue;
-			Ods__Enforcer__RolloverRow *row = arena_alloc(c->arena, sizeof(*row));
-			if (row == NULL) {
-				rc = enf_rpc_oom(c);
-				break;
-			}
-			ods__enforcer__rollover_row__init(row);
-			row->zone = arena_strdup(c->arena, zones[i].name);
-			row->role = slot == 0 ? ODS__ENFORCER__KEY_ROLE__KSK
-			            : slot == 1 ? ODS__ENFORCER__KEY_ROLE__ZSK
-			                        : ODS__ENFORCER__KEY_ROLE__CSK;
-			row->next_roll = zones[i].next_roll[slot];
-			row->note = manual ? "manual" : "";
-			r->rows[r->n_rows++] = row;
-		}
+		for (int kr = KASP_KSK; kr <= KASP_CSK && rc == ODS_OK; kr++)
+			rc = rollover_row(c, &zones[i], p, kr, r);
 	}
 	enfdb_zones_free(zones, nz);
 	kasp_free(k);
@@ -769,7 +767,8 @@ h_import(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMes
 	struct enf *e = ctx;
 	struct db *db = NULL;
 	struct db_tx *tx = NULL;
-	char zb[256];
+	char zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
 	uint16_t tag = 0;
 	ods_err rc;
 
@@ -780,10 +779,12 @@ h_import(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMes
 		                 "--keystate and --keytype");
 	if (rq->role != ODS__ENFORCER__KEY_ROLE__KSK && rq->role != ODS__ENFORCER__KEY_ROLE__ZSK)
 		return diag_fail(&c->diag, ODS_EINVAL, "keytype", "key import takes KSK or ZSK");
-	rc = enf_rpc_write_begin(e, c, &db, &tx);
+	rc = enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
+	if (rc == ODS_OK)
+		rc = enf_rpc_write_begin(e, c, &db, &tx);
 	if (rc != ODS_OK)
 		return rc;
-	rc = import_key(e, c, db, rq, zone_filter(rq->zone, zb, sizeof(zb)), &tag);
+	rc = import_key(e, c, db, rq, zname, &tag);
 	rc = enf_rpc_write_end(e, c, db, tx, rc);
 	if (rc == ODS_OK) {
 		r->keytag = tag;

@@ -3,7 +3,6 @@
  * zone add | delete | list | set-policy, zonelist import | export. Adding, changing or
  * deleting a zone touches that zone only: it is scheduled for an enforce run of its own.
  */
-#include <ctype.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -13,7 +12,6 @@
 #include "lib/base/arena.h"
 #include "lib/base/log.h"
 #include "lib/conf/conf.h"
-#include "lib/conf/kasp.h"
 #include "lib/conf/zonelist.h"
 #include "lib/db/db.h"
 #include "lib/dns/name.h"
@@ -24,23 +22,6 @@
 #include "services/enforcer/store/store.h"
 
 #define PATH_MAX_LEN 1024
-
-/* "Example.ORG." -> "example.org"; the root stays ".". ODS_EINVAL for a bad name. */
-static ods_err
-zone_name(struct rpc_call *c, const char *in, char *out, size_t cap)
-{
-	uint8_t wire[DNS_NAME_WIRE_MAX];
-	size_t wl = 0, n = strlen(in);
-
-	if (n == 0 || n >= cap || dns_name_to_wire(in, wire, sizeof(wire), &wl) != ODS_OK)
-		return diag_fail(&c->diag, ODS_EINVAL, "zone", "'%s' is not a valid zone name", in);
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
-	out[n] = '\0';
-	if (n > 1 && out[n - 1] == '.')
-		out[n - 1] = '\0';
-	return ODS_OK;
-}
 
 /* OpenDNSSEC's defaults beside the enforcer's working directory: .../unsigned/<zone>. */
 static char *
@@ -129,31 +110,17 @@ zone_info(struct rpc_call *c, const struct enfdb_zone *z)
 	return zi;
 }
 
-static ods_err
-policy_id_of(struct rpc_call *c, struct db *db, const char *name, int64_t *id)
-{
-	struct kasp *k = NULL;
-	struct enfdb_policy_meta *m = NULL;
-	ods_err rc = enfdb_policy_load(db, name, &k, &m, &c->diag);
-
-	if (rc == ODS_OK)
-		*id = m[0].id;
-	kasp_free(k);
-	free(m);
-	return rc;
-}
-
 /* Insert one zone; the caller's transaction. */
 static ods_err
 add_zone(struct enf *e, struct rpc_call *c, struct db *db, const Ods__Enforcer__ZoneInfo *zi,
          bool suspend, struct enfdb_zone *z)
 {
-	char name[DNS_NAME_WIRE_MAX * 4 + 1];
+	char name[ENF_ZONE_NAME_MAX];
 	int64_t pid = 0;
-	ods_err rc = zone_name(c, zi->name, name, sizeof(name));
+	ods_err rc = enf_rpc_zone_name(c, zi->name, name, sizeof(name));
 
 	if (rc == ODS_OK)
-		rc = policy_id_of(c, db, zi->policy[0] ? zi->policy : "default", &pid);
+		rc = enfdb_policy_id(db, zi->policy[0] ? zi->policy : "default", &pid, &c->diag);
 	if (rc == ODS_OK)
 		rc = zone_from(e, c, zi, name, pid, z);
 	if (rc != ODS_OK)
@@ -238,12 +205,12 @@ h_delete(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMes
 	size_t n = 0, cap = 0;
 	struct db *db = NULL;
 	struct db_tx *tx = NULL;
-	char name[DNS_NAME_WIRE_MAX * 4 + 1];
+	char name[ENF_ZONE_NAME_MAX];
 	ods_err rc;
 
 	if (!rq->all && rq->zone[0] == '\0')
 		return diag_fail(&c->diag, ODS_EINVAL, "zone", "name a zone or ask for all");
-	if (!rq->all && (rc = zone_name(c, rq->zone, name, sizeof(name))) != ODS_OK)
+	if (!rq->all && (rc = enf_rpc_zone_name(c, rq->zone, name, sizeof(name))) != ODS_OK)
 		return rc;
 	rc = enf_rpc_write_begin(e, c, &db, &tx);
 	if (rc != ODS_OK)
@@ -309,9 +276,9 @@ h_set_policy(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, Protobuf
 	struct enfdb_zone z = {0};
 	struct db *db = NULL;
 	struct db_tx *tx = NULL;
-	char name[DNS_NAME_WIRE_MAX * 4 + 1];
+	char name[ENF_ZONE_NAME_MAX];
 	int64_t pid = 0;
-	ods_err rc = zone_name(c, rq->zone, name, sizeof(name));
+	ods_err rc = enf_rpc_zone_name(c, rq->zone, name, sizeof(name));
 
 	(void)out;
 	if (rc == ODS_OK)
@@ -320,7 +287,7 @@ h_set_policy(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, Protobuf
 		return rc;
 	rc = enfdb_zone_get(db, name, true, &z, &c->diag);
 	if (rc == ODS_OK)
-		rc = policy_id_of(c, db, rq->policy, &pid);
+		rc = enfdb_policy_id(db, rq->policy, &pid, &c->diag);
 	if (rc == ODS_OK) {
 		z.policy_id = pid;
 		rc = enfdb_zone_update(db, &z, &c->diag);
@@ -351,9 +318,9 @@ import_one(struct enf *e, struct rpc_call *c, struct db *db, const struct zoneli
 	                       oa = ODS__ENFORCER__ADAPTER__INIT;
 	Ods__Enforcer__ZoneInfo zi = ODS__ENFORCER__ZONE_INFO__INIT;
 	struct enfdb_zone have = {0}, want = {0};
-	char name[DNS_NAME_WIRE_MAX * 4 + 1];
+	char name[ENF_ZONE_NAME_MAX];
 	int64_t pid = 0;
-	ods_err rc = zone_name(c, lz->name, name, sizeof(name));
+	ods_err rc = enf_rpc_zone_name(c, lz->name, name, sizeof(name));
 
 	ia.type = (char *)zonelist_adapter_type_name(lz->input.type);
 	ia.path = lz->input.path;
@@ -374,7 +341,7 @@ import_one(struct enf *e, struct rpc_call *c, struct db *db, const struct zoneli
 		return rc;
 	}
 	if (rc == ODS_OK)
-		rc = policy_id_of(c, db, lz->policy, &pid);
+		rc = enfdb_policy_id(db, lz->policy, &pid, &c->diag);
 	if (rc == ODS_OK)
 		rc = zone_from(e, c, &zi, name, pid, &want);
 	if (rc == ODS_OK) {
@@ -410,10 +377,10 @@ remove_missing(struct rpc_call *c, struct db *db, const struct zonelist *zl,
 
 	for (size_t i = 0; rc == ODS_OK && i < n; i++) {
 		bool listed = false;
-		char name[DNS_NAME_WIRE_MAX * 4 + 1];
+		char name[ENF_ZONE_NAME_MAX];
 
 		for (size_t j = 0; !listed && j < zl->n_zones; j++)
-			listed = zone_name(c, zl->zones[j].name, name, sizeof(name)) == ODS_OK &&
+			listed = enf_rpc_zone_name(c, zl->zones[j].name, name, sizeof(name)) == ODS_OK &&
 			         strcmp(name, zones[i].name) == 0;
 		if (listed)
 			continue;

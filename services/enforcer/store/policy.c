@@ -17,6 +17,7 @@
 #include "lib/base/random.h"
 #include "lib/conf/kasp.h"
 #include "lib/db/db.h"
+#include "services/enforcer/policymap.h"
 
 enum col_type { C_I64, C_INT, C_BOOL };
 
@@ -190,12 +191,6 @@ same_policy(const struct kasp_policy *a, const struct kasp_policy *b)
 	return true;
 }
 
-static int
-enf_role_of(enum kasp_key_role r)
-{
-	return r == KASP_KSK ? ENF_ROLE_KSK : r == KASP_ZSK ? ENF_ROLE_ZSK : ENF_ROLE_CSK;
-}
-
 static ods_err
 put_keys(struct db *db, int64_t id, const struct kasp_policy *p, struct diag *d)
 {
@@ -210,7 +205,7 @@ put_keys(struct db *db, int64_t id, const struct kasp_policy *p, struct diag *d)
 		const struct kasp_key *k = &p->key[i];
 
 		snprintf(seq, sizeof(seq), "%zu", i);
-		snprintf(role, sizeof(role), "%d", enf_role_of(k->role));
+		snprintf(role, sizeof(role), "%d", enf_role_of_kasp((int)k->role));
 		snprintf(alg, sizeof(alg), "%d", k->algorithm);
 		snprintf(bits, sizeof(bits), "%d", k->length_bits);
 		snprintf(life, sizeof(life), "%" PRId64, k->lifetime_s);
@@ -293,12 +288,6 @@ enfdb_policy_set_salt(struct db *db, int64_t id, const char *salt_hex, int64_t n
 	                3, (const char *[]){sid, salt_hex, snow}, NULL, d);
 }
 
-static enum kasp_key_role
-kasp_role_of(int role)
-{
-	return role == ENF_ROLE_KSK ? KASP_KSK : role == ENF_ROLE_ZSK ? KASP_ZSK : KASP_CSK;
-}
-
 static ods_err
 load_keys(struct db *db, struct kasp_policy *p, int64_t id, struct diag *d)
 {
@@ -323,7 +312,8 @@ load_keys(struct db *db, struct kasp_policy *p, int64_t id, struct diag *d)
 	for (int i = 0; i < n; i++) {
 		struct kasp_key *k = &p->key[p->n_keys];
 
-		k->role = kasp_role_of((int)strtol(PQgetvalue(res, i, 0), NULL, 10));
+		k->role = (enum kasp_key_role)enf_kasp_role_of(
+		    (unsigned)strtol(PQgetvalue(res, i, 0), NULL, 10));
 		k->algorithm = (int)strtol(PQgetvalue(res, i, 1), NULL, 10);
 		k->length_bits = (int)strtol(PQgetvalue(res, i, 2), NULL, 10);
 		k->lifetime_s = strtoll(PQgetvalue(res, i, 3), NULL, 10);
@@ -455,5 +445,23 @@ enfdb_policy_delete(struct db *db, const char *name, struct diag *d)
 		                 used);
 	if (deleted == 0)
 		return diag_fail(d, ODS_ENOENT, "policy", "no policy '%s' in the database", name);
+	return ODS_OK;
+}
+
+ods_err
+enfdb_policy_id(struct db *db, const char *name, int64_t *id, struct diag *d)
+{
+	PGresult *res = NULL;
+	ods_err rc = db_query(db, "enf_policy_id", "SELECT id FROM policy WHERE name = $1", 1,
+	                      (const char *[]){name}, &res, d);
+
+	if (rc != ODS_OK)
+		return rc;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return diag_fail(d, ODS_ENOENT, "policy", "no policy '%s' in the database", name);
+	}
+	*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
 	return ODS_OK;
 }

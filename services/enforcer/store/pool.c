@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lib/db/db.h"
+#include "lib/dns/dnskey.h"
 
 #define NUM_MAX 24
 
@@ -25,12 +26,6 @@ struct pool_params {
 	const char *v[7];
 };
 
-static bool
-is_rsa(int alg)
-{
-	return alg == 5 || alg == 7 || alg == 8 || alg == 10;
-}
-
 static void
 pool_params(struct pool_params *p, int64_t policy_id, const struct enf_policy_key *pk,
             int64_t zone_id)
@@ -38,7 +33,7 @@ pool_params(struct pool_params *p, int64_t policy_id, const struct enf_policy_ke
 	snprintf(p->b[0], NUM_MAX, "%" PRId64, policy_id);
 	snprintf(p->b[1], NUM_MAX, "%u", pk->role);
 	snprintf(p->b[2], NUM_MAX, "%d", pk->algorithm);
-	snprintf(p->b[3], NUM_MAX, "%d", is_rsa(pk->algorithm) ? pk->bits : 0);
+	snprintf(p->b[3], NUM_MAX, "%d", dns_alg_is_rsa(pk->algorithm) ? pk->bits : 0);
 	snprintf(p->b[5], NUM_MAX, "%" PRId64, zone_id);
 	p->v[0] = p->b[0];
 	p->v[1] = p->b[1];

@@ -44,6 +44,8 @@ ods_err enfdb_policy_load(struct db *db, const char *name, struct kasp **out,
                           struct enfdb_policy_meta **meta, struct diag *d);
 ods_err enfdb_policy_load_id(struct db *db, int64_t id, struct kasp **out,
                              struct enfdb_policy_meta *meta, struct diag *d);
+/* The id of the named policy. ODS_ENOENT naming it. */
+ods_err enfdb_policy_id(struct db *db, const char *name, int64_t *id, struct diag *d);
 /* Delete the named policy if no zone uses it. ODS_ESTATE if one does, ODS_ENOENT. */
 ods_err enfdb_policy_delete(struct db *db, const char *name, struct diag *d);
 ods_err enfdb_policy_set_salt(struct db *db, int64_t id, const char *salt_hex, int64_t now,
@@ -96,6 +98,8 @@ ods_err enfdb_zone_next(struct db *db, int64_t *at, size_t *n_scheduled, struct 
  * (policy_id > 0) or every zone (both 0). *n = zones touched. */
 ods_err enfdb_zone_schedule(struct db *db, int64_t id, int64_t policy_id, int64_t at,
                             bool force_signconf, size_t *n, struct diag *d);
+/* Set zone id's next run to exactly `at` (a retry after a failed run: later than it was). */
+ods_err enfdb_zone_set_next(struct db *db, int64_t id, int64_t at, struct diag *d);
 /* Set the `key rollover` flags for roles (ENFDB_ROLL_* bits) and schedule the zone now. */
 #define ENFDB_ROLL_KSK 1u
 #define ENFDB_ROLL_ZSK 2u
@@ -123,7 +127,9 @@ struct enfdb_view {
 	bool signconf_needs_writing;
 };
 void enfdb_view_deinit(struct enfdb_view *v);
-/* Load zone id's keys, dependencies, TTL history and roll flags (zone row must be locked). */
+/* Load zone id's keys, dependencies, TTL history and roll flags. The zone row is locked
+ * (FOR UPDATE) until the caller's transaction ends, so two writers of one zone's keys
+ * (an enforce run, a ds-seen, a DS command's result) take turns instead of losing updates. */
 ods_err enfdb_view_load(struct db *db, int64_t zone_id, struct enfdb_view *v, struct diag *d);
 /* Store the view back: keys updated or inserted (new ids are written into the view and its
  * dependencies), removed keys deleted (ids in removed), dependencies replaced, TTL history

@@ -70,7 +70,7 @@ load_zone_row(struct db *db, const char *sid, struct enfdb_view *v, struct diag 
 	ods_err rc = db_query(db, "enf_view_zone",
 	                      "SELECT ttl_end_ds, ttl_end_dk, ttl_end_rs, ttl_ds_s, ttl_dk_s, "
 	                      "ttl_rs_s, roll_ksk_now, roll_zsk_now, roll_csk_now, "
-	                      "signconf_needs_writing FROM zone WHERE id = $1",
+	                      "signconf_needs_writing FROM zone WHERE id = $1 FOR UPDATE",
 	                      1, (const char *[]){sid}, &res, d);
 
 	if (rc != ODS_OK)

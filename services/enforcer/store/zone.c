@@ -301,3 +301,14 @@ enfdb_zone_roll_now(struct db *db, int64_t id, unsigned roles, int64_t now, stru
 	                "WHERE id = $1",
 	                5, v, NULL, d);
 }
+
+ods_err
+enfdb_zone_set_next(struct db *db, int64_t id, int64_t at, struct diag *d)
+{
+	char sid[NUM_MAX], sat[NUM_MAX];
+
+	snprintf(sid, sizeof(sid), "%" PRId64, id);
+	snprintf(sat, sizeof(sat), "%" PRId64, at);
+	return db_query(db, "enf_zone_set_next", "UPDATE zone SET next_change = $2 WHERE id = $1",
+	                2, (const char *[]){sid, sat}, NULL, d);
+}
