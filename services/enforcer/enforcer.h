@@ -70,6 +70,9 @@ ods_err enf_require_leader(struct enf *e, struct rpc_call *c);
 
 /* --- sched.c ---------------------------------------------------------------------------- */
 
+/* A zone run that failed is tried again this much later. */
+#define ENF_RETRY_S 60
+
 ods_err enf_sched_start(struct enf *e);
 void enf_sched_stop(struct enf *e);
 /* Wake the scheduler: zones were scheduled or the clock moved. */
@@ -77,6 +80,11 @@ void enf_sched_poke(struct enf *e, bool keygen);
 /* Run every zone due at the cluster's `now` (several passes until none is due), on db.
  * *ran = zones enforced. Holds run_mu. */
 ods_err enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d);
+/* The first run of a zone just added: one unused key per role of its policy (unless
+ * ManualKeyGeneration), then the zone enforced; the scheduler fills the rest of the pool.
+ * Holds run_mu. A failed run is retried ENF_RETRY_S later. */
+ods_err enf_sched_first_run(struct enf *e, struct db *db, int64_t zone_id, int64_t policy_id,
+                            struct diag *d);
 /* Run zone_id again at `at`, in a fenced transaction of its own: exactly then with postpone
  * (after a failed run, whose schedule still says "due"), else no later than then. */
 ods_err enf_zone_retry(struct enf *e, struct db *db, int64_t zone_id, int64_t at,
@@ -97,7 +105,9 @@ ods_err enf_enforce_zone(struct enf *e, struct db *db, int64_t zone_id, int64_t 
 /* --- keygen.c --------------------------------------------------------------------------- */
 
 /* Fill the pool of every policy key of policy_id (0: every policy) for duration_s (0:
- * AutomaticKeyGenerationPeriod) of the zones using it. *generated counts new keys. */
+ * AutomaticKeyGenerationPeriod; ENF_KEYGEN_ONE: one unused key per role) of the zones using
+ * it. *generated counts new keys. */
+#define ENF_KEYGEN_ONE (-1)
 ods_err enf_keygen(struct enf *e, struct db *db, int64_t policy_id, int64_t duration_s,
                    int *generated, struct diag *d);
 

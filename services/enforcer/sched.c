@@ -22,7 +22,6 @@
 #define DUE_BATCH 256
 #define MAX_PASSES 8
 #define IDLE_RECHECK_S 60
-#define RETRY_S 60
 
 int64_t
 enf_now(const struct enf *e)
@@ -89,7 +88,7 @@ enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d)
 			(*ran)++;
 			/* Already logged; try the zone again later rather than at once. */
 			if (zr != ODS_OK)
-				(void)enf_zone_retry(e, db, ids[i], enf_now(e) + RETRY_S, true, &dz);
+				(void)enf_zone_retry(e, db, ids[i], enf_now(e) + ENF_RETRY_S, true, &dz);
 		}
 		free(ids);
 		if (n < DUE_BATCH && pass > 0)
@@ -97,6 +96,30 @@ enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d)
 	}
 	atomic_store(&e->busy, false);
 	pthread_mutex_unlock(&e->run_mu);
+	return rc;
+}
+
+ods_err
+enf_sched_first_run(struct enf *e, struct db *db, int64_t zone_id, int64_t policy_id,
+                    struct diag *d)
+{
+	ods_err rc;
+
+	pthread_mutex_lock(&e->run_mu);
+	atomic_store(&e->busy, true);
+	if (!svc_conf(e->svc)->enforcer.manual_keygen) {
+		int generated = 0;
+		struct diag dk = {0};
+		(void)enf_keygen(e, db, policy_id, ENF_KEYGEN_ONE, &generated, &dk);
+	}
+	rc = enf_enforce_zone(e, db, zone_id, enf_now(e), d);
+	if (rc != ODS_OK && rc != ODS_ENOTLEADER && rc != ODS_EFENCED && rc != ODS_EUNAVAIL) {
+		struct diag dz = {0};
+		(void)enf_zone_retry(e, db, zone_id, enf_now(e) + ENF_RETRY_S, true, &dz);
+	}
+	atomic_store(&e->busy, false);
+	pthread_mutex_unlock(&e->run_mu);
+	enf_sched_poke(e, true);
 	return rc;
 }
 

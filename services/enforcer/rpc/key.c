@@ -446,6 +446,8 @@ h_generate(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCM
 
 	if (!rq->all && rq->policy[0] == '\0')
 		return diag_fail(&c->diag, ODS_EINVAL, "policy", "name a policy or ask for all");
+	if (rq->duration_s < 0)
+		return diag_fail(&c->diag, ODS_EINVAL, "duration", "the period must not be negative");
 	rc = enf_require_leader(e, c);
 	if (rc == ODS_OK)
 		rc = enf_rpc_read_begin(e, c, &db);

@@ -113,7 +113,7 @@ zone_info(struct rpc_call *c, const struct enfdb_zone *z)
 /* Insert one zone; the caller's transaction. */
 static ods_err
 add_zone(struct enf *e, struct rpc_call *c, struct db *db, const Ods__Enforcer__ZoneInfo *zi,
-         bool suspend, struct enfdb_zone *z)
+         bool suspend, int64_t first_run, struct enfdb_zone *z)
 {
 	char name[ENF_ZONE_NAME_MAX];
 	int64_t pid = 0;
@@ -126,7 +126,7 @@ add_zone(struct enf *e, struct rpc_call *c, struct db *db, const Ods__Enforcer__
 	if (rc != ODS_OK)
 		return rc;
 	z->suspended = suspend;
-	rc = enfdb_zone_insert(db, z, enf_now(e), &c->diag);
+	rc = enfdb_zone_insert(db, z, first_run, &c->diag);
 	if (rc == ODS_OK)
 		log_info("zone", "added", "zone=%s policy=%s", name,
 		         zi->policy[0] ? zi->policy : "default");
@@ -149,20 +149,19 @@ h_add(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessag
 	rc = enf_rpc_write_begin(e, c, &db, &tx);
 	if (rc != ODS_OK)
 		return rc;
-	rc = add_zone(e, c, db, rq->zone, rq->suspend, &z);
+	/* Its first run is ours, below; the scheduler takes the zone only if we die first. */
+	rc = add_zone(e, c, db, rq->zone, rq->suspend, enf_now(e) + ENF_RETRY_S, &z);
 	if (rc == ODS_OK)
 		rc = enfdb_zone_get_id(db, z.id, false, &got, &c->diag);
 	if (rc == ODS_OK && (r->zone = zone_info(c, &got)) == NULL)
 		rc = enf_rpc_oom(c);
 	rc = enf_rpc_write_end(e, c, db, tx, rc);
-	if (rc == ODS_OK) {
-		/* As upstream: keys are generated and the zone enforced before the answer, so
-		 * `zone add` is followed at once by its keys and its first signconf. */
-		int ran = 0;
-		enf_sched_poke(e, true);
+	if (rc == ODS_OK && !rq->suspend) {
+		/* As upstream, the zone has its keys and first signconf when `zone add` answers:
+		 * the first key of each role is made now, the rest of the pool in the background. */
 		if (enf_rpc_read_begin(e, c, &db) == ODS_OK) {
 			struct diag d2 = {0};
-			if (enf_sched_run_due(e, db, &ran, &d2) != ODS_OK)
+			if (enf_sched_first_run(e, db, z.id, z.policy_id, &d2) != ODS_OK)
 				log_warning("zone", "first_enforce", "zone=%s %s", z.name, d2.msg);
 			enf_rpc_read_end(e, db);
 		}
@@ -334,7 +333,7 @@ import_one(struct enf *e, struct rpc_call *c, struct db *db, const struct zoneli
 	if (rc == ODS_OK)
 		rc = enfdb_zone_get(db, name, true, &have, &c->diag);
 	if (rc == ODS_ENOENT) {
-		rc = add_zone(e, c, db, &zi, false, &want);
+		rc = add_zone(e, c, db, &zi, false, enf_now(e), &want);
 		if (rc == ODS_OK)
 			rc = enf_rpc_strv_add(c, &r->added, &r->n_added, &caps[0], name);
 		enfdb_zone_clear(&want);
