@@ -160,6 +160,74 @@ refresh_metrics(void *arg)
 	metric_set(metrics_get(METRIC_GAUGE, "ods_log_verbosity", "current log verbosity",
 	                       labels),
 	           log_verbosity());
+	if (s->kind == CONF_SVC_ENFORCER)
+		metric_set(metrics_get(METRIC_GAUGE, "ods_enforcer_leader",
+		                       "1 while this enforcer is the cluster's leader", labels),
+		           atomic_load(&s->leader));
+}
+
+static const char *
+pid_path(const struct svc *s)
+{
+	const struct ods_conf *c = svc_conf(s);
+
+	if (s->kind == CONF_SVC_ENFORCER)
+		return c->enforcer.pid_file;
+	if (s->kind == CONF_SVC_SIGNER)
+		return c->signer.pid_file;
+	return NULL;
+}
+
+/* <PidFile>, as OpenDNSSEC's daemons write it. Best effort: several cluster members may share
+ * one conf.xml on one host, so a file naming another live process is left alone, and a
+ * directory we cannot write to is only a warning. */
+static void
+pidfile_write(struct svc *s)
+{
+	const char *path = pid_path(s);
+	char tmp[4096];
+	FILE *f;
+
+	if (path == NULL || path[0] == '\0')
+		return;
+	f = fopen(path, "r");
+	if (f != NULL) {
+		long other = 0;
+		bool alive = fscanf(f, "%ld", &other) == 1 && other > 0 && other != (long)getpid() &&
+		             kill((pid_t)other, 0) == 0;
+		fclose(f);
+		if (alive) {
+			log_warning("svc", "pidfile_in_use", "path=%s pid=%ld: another %s runs; not "
+			            "overwritten", path, other, s->prog);
+			return;
+		}
+	}
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	f = fopen(tmp, "w");
+	if (f == NULL || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0 ||
+	    rename(tmp, path) != 0) {
+		log_warning("svc", "pidfile_failed", "path=%s: cannot write it", path);
+		(void)unlink(tmp);
+		return;
+	}
+	s->wrote_pidfile = true;
+}
+
+static void
+pidfile_remove(struct svc *s)
+{
+	const char *path = pid_path(s);
+	FILE *f;
+	long pid = 0;
+
+	if (!s->wrote_pidfile || path == NULL)
+		return;
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	if (fscanf(f, "%ld", &pid) == 1 && pid == (long)getpid())
+		(void)unlink(path);
+	fclose(f);
 }
 
 static void
@@ -198,6 +266,7 @@ svc_init(struct svc *s, enum conf_svc kind, const char *prog,
 	log_info("svc", "start", "version=%s pid=%d conf=%s", ODS_VERSION, (int)getpid(), path);
 	log_warnings(conf);
 	install_signals();
+	pidfile_write(s);
 
 	const struct conf_service *cs = &conf->cluster.svc[kind];
 	if (cs->metrics) {
@@ -395,8 +464,10 @@ svc_fini(struct svc *s)
 	s->dispatch = NULL;
 	db_close(s->db);
 	s->db = NULL;
-	if (conf)
+	if (conf) {
+		pidfile_remove(s);
 		log_info("svc", "stopped", "service=%s", conf_svc_name(s->kind));
+	}
 	log_close();
 	for (size_t i = 0; i < s->n_retired; i++)
 		conf_free(s->retired[i]);

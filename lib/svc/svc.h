@@ -48,6 +48,7 @@ struct svc {
 	atomic_bool ready;
 	atomic_bool leader; /* enforcer only */
 	atomic_bool db_up;
+	bool wrote_pidfile;
 
 	struct ods_conf **retired; /* old snapshots, freed by svc_fini */
 	size_t n_retired;

@@ -7,7 +7,8 @@
  * later transaction of the previous leader sees a foreign epoch and fails. So even a leader
  * that stalled (GC pause, SIGSTOP, lost network) and still believes it leads can never write
  * key state after a successor took over. Losing the connection loses the lock: the process
- * steps down at once.
+ * steps down at once. The lock session has a lease (LEADER_LEASE) so that a stalled leader
+ * does not keep its lock, and with it the cluster's enforcement, forever.
  */
 #include "services/enforcer/enforcer.h"
 
@@ -25,7 +26,20 @@
 #include "lib/svc/svc.h"
 
 #define LEADER_POLL_MS 1000
-#define LOCK_SQL "SELECT pg_try_advisory_lock(hashtext('ods-enforcer-leader'))"
+/* The lock session carries a lease: the leader queries on it every LEADER_POLL_MS, so the
+ * server closes it (and frees the lock) only when the leader stalled (SIGSTOP, a frozen VM)
+ * or its host vanished (TCP keepalives). A standby takes over at most this long after. */
+#define LEADER_LEASE "10s"
+#define LOCK_SQL                                                                              \
+	"SELECT pg_try_advisory_lock(hashtext('ods-enforcer-leader')) FROM (SELECT "          \
+	"set_config('idle_session_timeout', '" LEADER_LEASE "', false), "                    \
+	"set_config('tcp_keepalives_idle', '5', false), "                                     \
+	"set_config('tcp_keepalives_interval', '2', false), "                                 \
+	"set_config('tcp_keepalives_count', '3', false)) lease"
+/* A leader stalled inside a fenced transaction holds the epoch row share-locked, which
+ * would block its successor's bump: the server ends such a transaction after this long
+ * idle (longer than any keystore call made inside one). */
+#define TX_IDLE_LIMIT "90s"
 
 static void
 step_down(struct enf *e, const char *why)
@@ -168,7 +182,9 @@ enf_tx_begin(struct enf *e, struct db *db, struct db_tx **tx, struct diag *d)
 	rc = db_tx_begin(db, tx, d);
 	if (rc != ODS_OK)
 		return rc;
-	rc = db_query(db, "enf_fence", "SELECT epoch FROM enforcer_leader WHERE id = 1 FOR SHARE",
+	rc = db_query(db, "enf_fence",
+	              "SELECT epoch, set_config('idle_in_transaction_session_timeout', '"
+	              TX_IDLE_LIMIT "', true) FROM enforcer_leader WHERE id = 1 FOR SHARE",
 	              0, NULL, &res, d);
 	if (rc == ODS_OK) {
 		int64_t epoch = strtoll(PQgetvalue(res, 0, 0), NULL, 10);

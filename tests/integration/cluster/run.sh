@@ -46,6 +46,16 @@ for svc in Keystore Enforcer Signer; do
 	http_get "$hp" /readyz | grep -q 'HTTP 200' || fail "$svc /readyz"
 	http_get "$hp" /metrics >"$ODS_STATE/metrics.txt"
 	grep -q '^ods_up{service="' "$ODS_STATE/metrics.txt" || fail "$svc /metrics has no ods_up"
+	if [[ $svc == Enforcer ]]; then
+		grep -q '^ods_enforcer_leader{service="enforcer"} 1' "$ODS_STATE/metrics.txt" ||
+			fail "the enforcer's /metrics does not say it leads"
+	fi
+done
+
+step "PidFile: each daemon's pid, removed on a clean stop"
+for svc in enforcer signer; do
+	pf=$(conf_value "/Configuration/${svc^}/PidFile")
+	[[ $(cat "$pf" 2>/dev/null) == "$(pid_of "$svc")" ]] || fail "$pf does not hold the $svc's pid"
 done
 grep -q 'ods_rpc_requests_total{service="signer",method="ods.signer.Signer/Health",code="OK"}' \
 	"$ODS_STATE/metrics.txt" || fail "RPC calls not counted in /metrics"
@@ -95,6 +105,7 @@ pid=$(pid_of enforcer)
 kill -TERM "$pid"
 wait_gone "$pid" 10 || fail "ods-enforcerd did not stop on SIGTERM"
 tail -n 3 "$ODS_STATE/log/enforcerd.log" | grep -q 'event=stopped' || fail "no clean stop"
+[[ ! -e $(conf_value /Configuration/Enforcer/PidFile) ]] || fail "the PidFile outlived ods-enforcerd"
 expect_failure 'cannot reach ods-enforcerd.*is ods-enforcerd running' ods-enforcer running
 
 step "up again restarts what is missing"
