@@ -135,6 +135,7 @@ cli_enf_ds_seen_ksm14(struct cli *c, const struct cli_args *a)
 		return CLI_EXIT_USAGE;
 	}
 	rq.op = ODS__ENFORCER__KEY_DS_REQUEST__OP__SEEN;
+	rq.unsubmitted_too = true; /* 1.4 had no ds-submit step */
 	rq.zone = (char *)cli_arg(a, 'z');
 	if (ds_call(c, &rq, &r) != ODS_OK)
 		return CLI_EXIT_FAIL;

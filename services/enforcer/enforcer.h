@@ -42,6 +42,7 @@ struct enf {
 	bool leader_started;
 	_Atomic int64_t epoch; /* ours while leading, 0 otherwise */
 	atomic_bool is_leader;
+	atomic_bool elected_once; /* the first election attempt is over */
 
 	/* sched.c */
 	pthread_t sched_thread;

@@ -143,6 +143,7 @@ leader_main(void *arg)
 
 	while (!atomic_load(&e->stop)) {
 		leader_pass(e, &db, &lock_reconnects);
+		atomic_store(&e->elected_once, true);
 		for (int i = 0; i < LEADER_POLL_MS / 100 && !atomic_load(&e->stop); i++)
 			clock_sleep_ms(100);
 	}
@@ -157,6 +158,10 @@ enf_leader_start(struct enf *e)
 	if (pthread_create(&e->leader_thread, NULL, leader_main, e) != 0)
 		return ODS_ENOMEM;
 	e->leader_started = true;
+	/* Serve only once the first election is over, so that a lone enforcer that answers
+	 * `running` also takes writes (bounded: the database may be slow to answer). */
+	for (int i = 0; i < 300 && !atomic_load(&e->elected_once); i++)
+		clock_sleep_ms(10);
 	return ODS_OK;
 }
 

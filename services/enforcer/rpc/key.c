@@ -315,7 +315,10 @@ ds_match(const Ods__Enforcer__KeyDsRequest *rq, const struct ds_op *op,
 {
 	const struct enf_key *k = &kr->key;
 
-	if (!(k->role & ENF_ROLE_KSK) || k->ds_at_parent != op->from)
+	bool early = rq->unsubmitted_too && rq->op == ODS__ENFORCER__KEY_DS_REQUEST__OP__SEEN &&
+	             k->ds_at_parent == ENF_DS_SUBMIT;
+
+	if (!(k->role & ENF_ROLE_KSK) || (k->ds_at_parent != op->from && !early))
 		return false;
 	if (rq->has_keytag && k->keytag != rq->keytag)
 		return false;
@@ -359,7 +362,12 @@ ds_apply(struct enf *e, struct rpc_call *c, struct db *db, const struct ds_op *o
 		return rc;
 	}
 	struct enf_key *k = enf_zone_key(&v.zone, kr->key.id);
-	rc = k ? op->apply(k, now, &c->diag) : diag_fail(&c->diag, ODS_ENOENT, "key", "gone");
+	rc = k ? ODS_OK : diag_fail(&c->diag, ODS_ENOENT, "key", "gone");
+	/* 1.4's ds-seen of a key nobody submitted (ds_match allowed it) */
+	if (rc == ODS_OK && k->ds_at_parent == ENF_DS_SUBMIT && op->from == ENF_DS_SUBMITTED)
+		rc = enf_ds_submitted(k, now, &c->diag);
+	if (rc == ODS_OK)
+		rc = op->apply(k, now, &c->diag);
 	if (rc == ODS_OK)
 		rc = enfdb_view_store(db, kr->zone_id, &v, NULL, 0, &c->diag);
 	if (rc == ODS_OK)
