@@ -16,9 +16,9 @@
 
 #define KEY_BITS_MAX 16384
 
-/* The 1.x state words `key export --keystate` accepts (upstream's list). */
+/* The 1.x state words of `key list` and `key export --keystate` (upstream's list). */
 static bool
-export_state_known(const char *s)
+state_known(const char *s)
 {
 	static const char *const states[] = {"generate", "publish", "ready", "active",
 	                                     "retire",   "unknown", "mixed"};
@@ -73,6 +73,11 @@ key_list(struct cli *c, const struct cli_args *a, bool ksm14)
 	}
 	if (!keytype_arg(a, &role))
 		return CLI_EXIT_USAGE;
+	if (cli_flag(a, 'e') && !state_known(cli_arg(a, 'e'))) {
+		fprintf(stderr, "unknown keystate \"%s\": states are generate, publish, ready, active, "
+		        "retire, mixed or unknown\n", cli_arg(a, 'e'));
+		return CLI_EXIT_USAGE;
+	}
 	if (style == CLI_KEYS_DEFAULT && cli_flag(a, 'p'))
 		fprintf(stderr, "-p option only available in combination with -v and -d.\n");
 	f.zone = cli_arg(a, 'z');
@@ -144,7 +149,7 @@ cli_enf_key_export(struct cli *c, const struct cli_args *a)
 
 	if (!keytype_arg(a, &role))
 		return CLI_EXIT_USAGE;
-	if (state && !export_state_known(state)) {
+	if (state && !state_known(state)) {
 		fprintf(stderr, "unknown keystate\n");
 		return CLI_EXIT_USAGE;
 	}

@@ -174,6 +174,7 @@ has "$out" '^example\.org +KSK '
 hasnt "$out" ' ZSK '
 has "$(ods-enforcer key list --keystate ready)" '^example\.org +ZSK +ready'
 hasnt "$(ods-enforcer key list --keystate ready)" ' KSK '
+expect_failure 'unknown keystate "bogus"' ods-enforcer key list --keystate bogus
 expect_failure "already exists" ods-enforcer zone add --zone example.org
 expect_failure "'bad\.\.name' is not a valid zone name" ods-enforcer zone add --zone 'bad..name'
 expect_failure "no policy 'nosuch'" ods-enforcer zone add --zone c.example --policy nosuch
