@@ -26,8 +26,9 @@ struct zreader_stats {
 };
 
 /* A record for the zone; file and line say where it was read ($INCLUDEd files name
- * themselves). Return 0 to go on, anything else stops the read. The record's memory is
- * valid only during the call. */
+ * themselves, by the path libzscanner opened; a multi-line record gives the line where it
+ * ends). Return 0 to go on, anything else stops the read. The record's memory is valid only
+ * during the call. */
 typedef int (*zreader_rr_fn)(void *arg, const struct zrr *rr, const char *file,
                              unsigned long line);
 /* A warning: "file:line" in where, the text in msg ("record outside the zone
@@ -47,8 +48,17 @@ struct zreader_opts {
 /* Read the whole file. ODS_OK when every record was read (warnings allowed). On a syntax
  * error ODS_EINVAL with d->where = "file:line" (the $INCLUDEd file's name and line when the
  * error is there) and d->msg naming the problem (libzscanner's text, and the offending token
- * when known); ODS_EIO when the file (or an included one) cannot be opened; ODS_EINVAL with
- * msg "stopped by the caller" when on_rr returned non-zero. Records handed out before an
- * error have been handed out: callers stage them and commit only on ODS_OK. Thread-safe
- * (one reader per call). */
+ * when known); the first error ends the read. ODS_EIO when the file (or an included one)
+ * cannot be opened: d->where is the path for the zone file, the $INCLUDE line for an included
+ * file, and d->msg names the file. ODS_EINVAL with msg "stopped by the caller" when on_rr
+ * returned non-zero, with "origin" in where when o->origin is not a domain name, and at the
+ * $INCLUDE line when includes nest deeper than 16 files. Records handed out before an error
+ * have been handed out: callers stage them and commit only on ODS_OK.
+ * A relative $INCLUDE path is taken from the including file's directory (libzscanner's rule;
+ * BIND takes the working directory). CRLF line ends are a syntax error (libzscanner refuses
+ * them). libzscanner maps the file into memory: a file truncated while it is read kills the
+ * process with SIGBUS, so zone files are replaced by rename, never rewritten in place.
+ * st (may be NULL) is zeroed and then counts what happened, also when the read fails;
+ * d may be NULL. o, o->path, o->origin and o->on_rr must not be NULL. Thread-safe (one reader
+ * per call). */
 ods_err zreader_read(const struct zreader_opts *o, struct zreader_stats *st, struct diag *d);
