@@ -13,6 +13,7 @@
  */
 #include "lib/db/db.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -754,4 +755,32 @@ db_bytea_decode(const char *s, uint8_t *out, size_t cap, size_t *len)
 	if (s[0] != '\\' || s[1] != 'x')
 		return false;
 	return hex_decode(s + 2, out, cap, len);
+}
+
+ods_err
+db_wait_notify(struct db *db, int timeout_ms, struct diag *d)
+{
+	PGnotify *n;
+	bool got = false;
+
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return diag_fail(d, ODS_EUNAVAIL, "db", "not connected");
+	for (int round = 0; round < 2; round++) {
+		if (PQconsumeInput(db->conn) == 0)
+			return diag_fail(d, ODS_EUNAVAIL, "db", "%s", PQerrorMessage(db->conn));
+		n = PQnotifies(db->conn);
+		while (n != NULL) {
+			got = true;
+			PQfreemem(n);
+			n = PQnotifies(db->conn);
+		}
+		if (got || round == 1)
+			break;
+		struct pollfd pfd = {.fd = PQsocket(db->conn), .events = POLLIN};
+		if (pfd.fd < 0)
+			return diag_fail(d, ODS_EUNAVAIL, "db", "no socket");
+		if (poll(&pfd, 1, timeout_ms) <= 0)
+			return ODS_ETIMEDOUT;
+	}
+	return got ? ODS_OK : ODS_ETIMEDOUT;
 }

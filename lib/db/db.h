@@ -140,6 +140,12 @@ ods_err db_copy_end(struct db_copy *c, uint64_t *rows, struct diag *d);
  * and free c. NULL-safe. */
 void db_copy_abort(struct db_copy *c);
 
+/* Wait up to timeout_ms for a NOTIFY on a channel this connection LISTENs to (db_exec
+ * "LISTEN ch" first; a reconnect forgets it, so LISTEN again after ODS_EUNAVAIL). ODS_OK when
+ * one or more arrived (all are consumed), ODS_ETIMEDOUT when none did, ODS_EUNAVAIL when the
+ * connection is broken. */
+ods_err db_wait_notify(struct db *db, int timeout_ms, struct diag *d);
+
 /* bytea in PostgreSQL's text hex form: "\x0a1b..." for a parameter (malloc'd, NULL when out
  * of memory), and a result value decoded into out (cap bytes; false if malformed or too long). */
 char *db_bytea_text(const uint8_t *b, size_t n);

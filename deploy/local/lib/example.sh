@@ -35,4 +35,23 @@ example_up() {
 	"$cli" enforce >/dev/null || warn "enforce failed"
 	say "example:  zone example.com, policy default; keys:"
 	"$cli" key list | sed 's/^/  /'
+	example_signed
+}
+
+# example_signed: wait until ods-signerd has published example.com, then check it with an
+# independent validator (ldns-verify-zone).
+example_signed() {
+	local out=$STATE/signed/example.com
+	if ! ODS_CONF=$CONF "$BIN/ods-signer" sign example.com --wait 120 >/dev/null; then
+		warn "example.com was not signed; see $STATE/log/signerd.log"
+		return 0
+	fi
+	say "example:  signed zone $out ($(grep -c RRSIG "$out") signatures)"
+	if command -v ldns-verify-zone >/dev/null; then
+		if ldns-verify-zone "$out" >/dev/null 2>&1; then
+			say "example:  ldns-verify-zone: the signed zone validates"
+		else
+			warn "ldns-verify-zone does not accept $out: $(ldns-verify-zone "$out" 2>&1 | tail -n 2)"
+		fi
+	fi
 }
