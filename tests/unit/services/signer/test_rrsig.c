@@ -592,6 +592,8 @@ test_input_rejects_bad_rdata_and_names(void **state)
 	static const uint8_t soa_19[] = {0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 	                                 17, 18, 19};
 	static const uint8_t naptr_str[] = {0, 1, 0, 2, 5, 'S'};
+	static const uint8_t naptr_trail[] = {0, 1, 0, 2, 1, 'S', 0, 0, 1, 'x', 0, 7};
+	static const uint8_t ns_label64[] = {64, 'a', 'a', 'a', 'a', 0};
 	static const struct {
 		uint16_t type;
 		const uint8_t *p;
@@ -600,6 +602,7 @@ test_input_rejects_bad_rdata_and_names(void **state)
 	    {15, mx_short, sizeof(mx_short)},   {15, mx_trail, sizeof(mx_trail)},
 	    {15, mx_nopref, sizeof(mx_nopref)}, {5, cname_ptr, sizeof(cname_ptr)},
 	    {6, soa_19, sizeof(soa_19)},        {35, naptr_str, sizeof(naptr_str)},
+	    {35, naptr_trail, sizeof(naptr_trail)}, {2, ns_label64, sizeof(ns_label64)},
 	    {2, NULL, 0},
 	};
 	struct zs_buf b = {0};
