@@ -91,28 +91,28 @@ static const struct layout {
 	uint16_t type;
 	const char *fields;
 } layouts[] = {
-	{2, "n"},           /* NS */
-	{3, "n"},           /* MD */
-	{4, "n"},           /* MF */
-	{5, "n"},           /* CNAME */
-	{6, "nn44444"},     /* SOA */
-	{7, "n"},           /* MB */
-	{8, "n"},           /* MG */
-	{9, "n"},           /* MR */
-	{12, "n"},          /* PTR */
-	{14, "nn"},         /* MINFO */
-	{15, "2n"},         /* MX */
-	{17, "nn"},         /* RP */
-	{18, "2n"},         /* AFSDB */
-	{21, "2n"},         /* RT */
-	{24, "2114442n*"},  /* SIG */
-	{26, "2nn"},        /* PX */
-	{30, "n*"},         /* NXT */
-	{33, "222n"},       /* SRV */
-	{35, "22sssn"},     /* NAPTR */
-	{36, "2n"},         /* KX */
-	{39, "n"},          /* DNAME */
-	{46, "2114442n*"},  /* RRSIG */
+    {2, "n"},          /* NS */
+    {3, "n"},          /* MD */
+    {4, "n"},          /* MF */
+    {5, "n"},          /* CNAME */
+    {6, "nn44444"},    /* SOA */
+    {7, "n"},          /* MB */
+    {8, "n"},          /* MG */
+    {9, "n"},          /* MR */
+    {12, "n"},         /* PTR */
+    {14, "nn"},        /* MINFO */
+    {15, "2n"},        /* MX */
+    {17, "nn"},        /* RP */
+    {18, "2n"},        /* AFSDB */
+    {21, "2n"},        /* RT */
+    {24, "2114442n*"}, /* SIG */
+    {26, "2nn"},       /* PX */
+    {30, "n*"},        /* NXT */
+    {33, "222n"},      /* SRV */
+    {35, "22sssn"},    /* NAPTR */
+    {36, "2n"},        /* KX */
+    {39, "n"},         /* DNAME */
+    {46, "2114442n*"}, /* RRSIG */
 };
 
 static const char *
@@ -265,8 +265,8 @@ zs_signing_input(const struct zs_sig_fields *f, const uint8_t *owner, size_t own
 	if (sum > INPUT_MAX || prefix + rrs > INPUT_MAX)
 		return diag_fail(d, ODS_EINVAL, "rdata", "RRset larger than %zu bytes", INPUT_MAX);
 	canon_at = prefix + rrs;
-	canon_at += (_Alignof(struct canon) - canon_at % _Alignof(struct canon)) %
-	            _Alignof(struct canon);
+	canon_at +=
+	    (_Alignof(struct canon) - canon_at % _Alignof(struct canon)) % _Alignof(struct canon);
 	total = canon_at + n * sizeof(*c) + sum;
 	rc = buf_room(b, total);
 	if (rc != ODS_OK)
@@ -276,8 +276,8 @@ zs_signing_input(const struct zs_sig_fields *f, const uint8_t *owner, size_t own
 	w = b->p + canon_at + n * sizeof(*c);
 	for (size_t i = 0; i < n; i++) {
 		if (!rdata_canonical(f->type_covered, rd[i].data, rd[i].len, w))
-			return diag_fail(d, ODS_EINVAL, "rdata", "record %zu: not valid type %u rdata",
-			                 i, f->type_covered);
+			return diag_fail(d, ODS_EINVAL, "rdata",
+			                 "record %zu: not valid type %u rdata", i, f->type_covered);
 		c[i].p = w;
 		c[i].len = rd[i].len;
 		w += rd[i].len;
@@ -396,22 +396,24 @@ key_of(const struct zs_key *keys, size_t n, uint16_t keytag, uint8_t algorithm)
  * - Making: a key that signs this type (DNSKEY: ksk; other types: zsk; a CSK is both) signs
  *   unless a kept signature of its own exists. For the other types (smooth ZSK replacement),
  *   a zsk key also does not sign while a kept signature of its algorithm exists from another
- *   key: that key is published, or the signature would not have been kept. Not so for the
+ *   key that no longer signs this type (a retiring ZSK: published, or the signature would not
+ *   have been kept, but not active). Not so for the
  *   DNSKEY RRset: a KSK's chain of trust starts at its own DS, so every KSK signs it at once
  *   (the double-signature KSK roll, RFC 6781 §4.1.2).
  * - Algorithms: only a signature of the same algorithm holds a key back, so during an
  *   algorithm rollover every algorithm that has a signing key signs every RRset, which
  *   RFC 4035 §2.2 asks for (RFC 6840 §5.11). Whether an algorithm with a published DNSKEY
  *   still has a signing key is the enforcer's business.
- * - A consequence kept from OpenDNSSEC: the smooth rule does not look at whether the other
- *   key is itself still active, or whether the new key is published. Two active same-
- *   algorithm ZSKs (double-signature or double-RRSIG ZSK rolls, two ZSKs in one policy)
- *   therefore share the RRsets instead of both signing each one.
+ * - Unlike OpenDNSSEC's signer, the smooth rule only yields to a key that no longer signs
+ *   this type. With two active ZSKs of one algorithm (the ZskDoubleSignature and
+ *   ZskDoubleRRsig rolls, or two ZSKs in one policy) both sign at once, which is what the
+ *   enforcer's timing for those rolls (no gradual-replacement wait) assumes; upstream's rule
+ *   would leave the new ZSK's signatures out until the old ones reach Refresh. The default
+ *   ZskPrePublication roll behaves as upstream.
  */
 void
-zs_decide(uint16_t rtype, const struct zs_key *keys, size_t n_keys,
-          const struct zs_have *have, size_t n_have, uint32_t now, uint32_t refresh,
-          bool *keep, bool *make)
+zs_decide(uint16_t rtype, const struct zs_key *keys, size_t n_keys, const struct zs_have *have,
+          size_t n_have, uint32_t now, uint32_t refresh, bool *keep, bool *make)
 {
 	bool dnskey = rtype == ZT_DNSKEY;
 	bool no_refresh = refresh == 0 || refresh >= UINT32_C(0x80000000);
@@ -433,7 +435,12 @@ zs_decide(uint16_t rtype, const struct zs_key *keys, size_t n_keys,
 		for (size_t i = 0; i < n_have && !covered; i++) {
 			if (!keep[i] || have[i].algorithm != k->algorithm)
 				continue;
-			covered = have[i].keytag == k->keytag || !dnskey;
+			if (have[i].keytag == k->keytag) {
+				covered = true;
+				continue;
+			}
+			const struct zs_key *o = key_of(keys, n_keys, have[i].keytag, have[i].algorithm);
+			covered = !dnskey && o != NULL && !o->zsk; /* smooth: a retiring ZSK's */
 		}
 		make[j] = !covered;
 	}
@@ -442,8 +449,8 @@ zs_decide(uint16_t rtype, const struct zs_key *keys, size_t n_keys,
 /* --- validity window ----------------------------------------------------------------------- */
 
 void
-zs_window(uint32_t now, uint32_t inception_offset, uint32_t validity, uint32_t jitter_s,
-          uint32_t r, uint32_t *inception, uint32_t *expiration)
+zs_window(uint32_t now, uint32_t inception_offset, uint32_t validity, uint32_t jitter_s, uint32_t r,
+          uint32_t *inception, uint32_t *expiration)
 {
 	/* Jitter beyond 2^31 - 1 has no meaning in serial arithmetic; capping it keeps
 	 * r * span below 2^64. Scaling r (rather than r % span) maps 0 to -jitter, 2^31 to 0
