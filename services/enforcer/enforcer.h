@@ -81,9 +81,8 @@ void enf_sched_poke(struct enf *e, bool keygen);
 /* Run every zone due at the cluster's `now` (several passes until none is due), on db.
  * *ran = zones enforced. Holds run_mu. */
 ods_err enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d);
-/* The first run of a zone just added: one unused key per role of its policy (unless
- * ManualKeyGeneration), then the zone enforced; the scheduler fills the rest of the pool.
- * Holds run_mu. A failed run is retried ENF_RETRY_S later. */
+/* The first run of a zone just added: its policy's key pool filled (unless
+ * ManualKeyGeneration), then the zone enforced. Holds run_mu. A failed run is retried ENF_RETRY_S later. */
 ods_err enf_sched_first_run(struct enf *e, struct db *db, int64_t zone_id, int64_t policy_id,
                             struct diag *d);
 /* Run zone_id again at `at`, in a fenced transaction of its own: exactly then with postpone

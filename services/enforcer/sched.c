@@ -110,7 +110,7 @@ enf_sched_first_run(struct enf *e, struct db *db, int64_t zone_id, int64_t polic
 	if (!svc_conf(e->svc)->enforcer.manual_keygen) {
 		int generated = 0;
 		struct diag dk = {0};
-		(void)enf_keygen(e, db, policy_id, ENF_KEYGEN_ONE, &generated, &dk);
+		(void)enf_keygen(e, db, policy_id, 0, &generated, &dk);
 	}
 	rc = enf_enforce_zone(e, db, zone_id, enf_now(e), d);
 	if (rc != ODS_OK && rc != ODS_ENOTLEADER && rc != ODS_EFENCED && rc != ODS_EUNAVAIL) {
@@ -119,7 +119,6 @@ enf_sched_first_run(struct enf *e, struct db *db, int64_t zone_id, int64_t polic
 	}
 	atomic_store(&e->busy, false);
 	pthread_mutex_unlock(&e->run_mu);
-	enf_sched_poke(e, true);
 	return rc;
 }
 

@@ -158,11 +158,15 @@ h_add(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessag
 	rc = enf_rpc_write_end(e, c, db, tx, rc);
 	if (rc == ODS_OK && !rq->suspend) {
 		/* As upstream, the zone has its keys and first signconf when `zone add` answers:
-		 * the first key of each role is made now, the rest of the pool in the background. */
+		 * its policy's pool is filled, then the zone enforced (it was inserted not due, so
+		 * the scheduler cannot take it first and find no keys). */
 		if (enf_rpc_read_begin(e, c, &db) == ODS_OK) {
 			struct diag d2 = {0};
+			int ran = 0;
 			if (enf_sched_first_run(e, db, z.id, z.policy_id, &d2) != ODS_OK)
 				log_warning("zone", "first_enforce", "zone=%s %s", z.name, d2.msg);
+			/* and whatever else is due, as before any command answers */
+			(void)enf_sched_run_due(e, db, &ran, &d2);
 			enf_rpc_read_end(e, db);
 		}
 	}
