@@ -151,9 +151,12 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *in,
 	if (rc != ODS_OK)
 		return rc;
 	rc = cli_call_quiet(c, method, in, out_desc, out, &d, &unreachable);
-	if (unreachable)
+	if (unreachable && rc == ODS_EUNAVAIL)
 		fprintf(stderr, "Error: cannot reach %s: %s%s%s (is %s running?)\n", c->daemon,
 		        d.where, d.where[0] ? ": " : "", d.msg, c->daemon);
+	else if (unreachable) /* something is there, but it refused us or did not answer */
+		fprintf(stderr, "Error: cannot reach %s: %s%s%s\n", c->daemon, d.where,
+		        d.where[0] ? ": " : "", d.msg);
 	else if (rc != ODS_OK)
 		fprintf(stderr, "Error: %s%s%s\n", d.where, d.where[0] ? ": " : "", d.msg);
 	return rc;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* ods-signer: the operator's client of ods-signerd (OpenDNSSEC's command names). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,6 +16,19 @@ usage_error(struct cli *c, const char *what)
 {
 	fprintf(stderr, "Error: %s\nusage: %s %s %s\n", what, c->prog, c->cmd->name, c->cmd->usage);
 	return 2;
+}
+
+/* s as a whole number in [0, max]. */
+static bool
+number(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end = NULL;
+
+	if (s == NULL || s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0' && *out <= max;
 }
 
 static int
@@ -63,20 +77,23 @@ cmd_sign(struct cli *c, int argc, char **argv)
 		if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0) {
 			rq.all = true;
 		} else if (strcmp(argv[i], "--serial") == 0 || strcmp(argv[i], "-s") == 0) {
-			char *end = NULL;
-			if (i + 1 >= argc)
-				return usage_error(c, "--serial needs a number");
-			unsigned long long v = strtoull(argv[++i], &end, 10);
-			if (*end != '\0' || argv[i][0] == '-' || v > UINT32_MAX)
+			unsigned long long v = 0;
+			if (i + 1 >= argc || !number(argv[++i], UINT32_MAX, &v))
 				return usage_error(c, "--serial needs a number from 0 to 4294967295");
 			rq.has_serial = true;
 			rq.serial = (uint32_t)v;
 		} else if (strcmp(argv[i], "--wait") == 0 || strcmp(argv[i], "-w") == 0) {
+			unsigned long long v = 0;
 			rq.wait = true;
-			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
-				rq.wait_s = (int32_t)strtol(argv[++i], NULL, 10);
+			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') {
+				if (!number(argv[++i], 86400, &v))
+					return usage_error(c, "--wait takes seconds, at most 86400");
+				rq.wait_s = (int32_t)v;
+			}
 		} else if (argv[i][0] == '-') {
-			return usage_error(c, "unknown option");
+			char what[160];
+			snprintf(what, sizeof(what), "unknown option '%s'", argv[i]);
+			return usage_error(c, what);
 		} else if (rq.zone[0] == '\0') {
 			rq.zone = argv[i];
 		} else {

@@ -42,9 +42,9 @@ cli_enf_backup_list(struct cli *c, const struct cli_args *a)
 	Ods__Enforcer__KeyListReply *keys = NULL;
 	Ods__Enforcer__BackupReply *r = NULL;
 
-	/* The counts come from Backup; the keys, with their locator and backup state, from
-	 * KeyList (BackupReply has no rows). */
-	if (backup_call(c, a, ODS__ENFORCER__BACKUP_REQUEST__OP__LIST, &r) != ODS_OK)
+	/* The keys, with their locator and backup state, come from KeyList; the counts (-v)
+	 * from Backup (BackupReply has no rows). */
+	if (c->verbose && backup_call(c, a, ODS__ENFORCER__BACKUP_REQUEST__OP__LIST, &r) != ODS_OK)
 		return CLI_EXIT_FAIL;
 	rq.all = true;
 	if (cli_call(c, "KeyList", &rq.base, &ods__enforcer__key_list_reply__descriptor,
@@ -53,7 +53,7 @@ cli_enf_backup_list(struct cli *c, const struct cli_args *a)
 		return CLI_EXIT_FAIL;
 	}
 	cli_fmt_backup_list(stdout, stderr, keys, cli_arg(a, 'r'));
-	if (c->verbose)
+	if (r)
 		printf("Keys: %lld need no backup, %lld required, %lld prepared, %lld done\n",
 		       (long long)r->no_backup, (long long)r->required, (long long)r->requested,
 		       (long long)r->done);

@@ -175,13 +175,16 @@ cli_enf_start(struct cli *c, const struct cli_args *a)
 	(void)a;
 	if (cli_prepare(c) != ODS_OK)
 		return CLI_EXIT_FAIL;
-	if (cli_call_quiet(c, "Health", &rq.base, &ods__health_reply__descriptor,
-	                   (ProtobufCMessage **)&r, &d, &unreachable) == ODS_OK) {
+	ods_err rc = cli_call_quiet(c, "Health", &rq.base, &ods__health_reply__descriptor,
+	                            (ProtobufCMessage **)&r, &d, &unreachable);
+	if (rc == ODS_OK) {
 		ods__health_reply__free_unpacked(r, NULL);
 		printf("Engine already running.\n");
 		return CLI_EXIT_FAIL;
 	}
-	if (!unreachable) {
+	/* Only nothing listening means nothing runs: a daemon that refused our TLS or did not
+	 * answer in time is there, and a second one must not be started beside it. */
+	if (!unreachable || rc != ODS_EUNAVAIL) {
 		fprintf(stderr, "Error: %s%s%s\n", d.where, d.where[0] ? ": " : "", d.msg);
 		return CLI_EXIT_FAIL;
 	}
@@ -296,8 +299,8 @@ cli_enf_running(struct cli *c, const struct cli_args *a)
 	                   (ProtobufCMessage **)&r, &d, &unreachable) != ODS_OK) {
 		if (unreachable) {
 			printf("Engine not running.\n");
-			fprintf(stderr, "cannot reach %s at %s (is %s running?)\n", c->daemon,
-			        d.where, c->daemon);
+			fprintf(stderr, "cannot reach %s at %s: %s (is %s running?)\n", c->daemon,
+			        d.where, d.msg, c->daemon);
 			return NOT_RUNNING_EXIT;
 		}
 		fprintf(stderr, "Error: %s%s%s\n", d.where, d.where[0] ? ": " : "", d.msg);

@@ -80,10 +80,17 @@ cli_fmt_next_transition(char *buf, size_t n, const Ods__Enforcer__KeyRow *k, int
 		cli_fmt_date(buf, n, k->next_transition);
 }
 
+/* want as the user typed it: any case, a zone name with or without its final dot. */
 static bool
 field_match(const char *want, const char *have)
 {
-	return want == NULL || want[0] == '\0' || strcasecmp(want, have ? have : "") == 0;
+	size_t n = want ? strlen(want) : 0;
+
+	if (n > 1 && want[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return true;
+	return have && strlen(have) == n && strncasecmp(want, have, n) == 0;
 }
 
 bool

@@ -5,6 +5,7 @@
  */
 #include "cli/enforcer/cmds.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -80,16 +81,22 @@ key_list(struct cli *c, const struct cli_args *a, bool ksm14)
 	}
 	if (style == CLI_KEYS_DEFAULT && cli_flag(a, 'p'))
 		fprintf(stderr, "-p option only available in combination with -v and -d.\n");
+	/* The daemon filters too (its state words are lower case); the 1.4 form also hides
+	 * the keys still in "generate" unless asked. */
+	char state[16] = "";
 	f.zone = cli_arg(a, 'z');
 	f.role = cli_arg(a, 't');
 	f.state = cli_arg(a, 'e');
 	f.hide_generate = ksm14 && !cli_flag(a, 'a') && !cli_flag(a, 'e');
 	if (f.zone)
 		rq.zone = (char *)f.zone;
-	if (f.state)
-		rq.keystate = (char *)f.state;
+	if (f.state) {
+		const char *e = cli_arg(a, 'e');
+		for (size_t i = 0; e[i] && i + 1 < sizeof(state); i++)
+			state[i] = (char)tolower((unsigned char)e[i]);
+		rq.keystate = state;
+	}
 	rq.role = (Ods__Enforcer__KeyRole)role;
-	rq.all = cli_flag(a, 'a');
 	rq.explain = !ksm14 && cli_flag(a, 'w');
 	if (cli_call(c, "KeyList", &rq.base, &ods__enforcer__key_list_reply__descriptor,
 	             (ProtobufCMessage **)&r) != ODS_OK)

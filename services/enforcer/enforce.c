@@ -23,7 +23,6 @@
 #include "services/enforcer/policymap.h"
 #include "services/enforcer/store/store.h"
 
-#define RETRY_S 60
 #define MAX_POLICY_KEYS 32
 #define MAX_DS_ACTIONS 16
 
@@ -56,6 +55,7 @@ struct run {
 	bool have_result;
 	int64_t next; /* earliest next run, 0 none */
 	int64_t next_roll[3];
+	int64_t notified_roll; /* the KSK/CSK roll RolloverNotification was logged for */
 	bool keygen_needed;
 	int64_t temp_id; /* next temporary id for new keys (negative) */
 	struct tlog *tlog; /* per transition: the key's tag and role, taken before new keys get
@@ -107,9 +107,9 @@ new_key(struct run *r, const struct enf_policy_key *pk)
 		log_warning("enforce", "no_keys",
 		            "No keys available in HSM for policy %s, retry in %d seconds (zone %s: "
 		            "%s)",
-		            r->pol->name, RETRY_S, r->zone.name, d2.msg);
+		            r->pol->name, ENF_RETRY_S, r->zone.name, d2.msg);
 		r->keygen_needed = true;
-		want_next(r, r->now + RETRY_S);
+		want_next(r, r->now + ENF_RETRY_S);
 		return ODS_OK;
 	}
 	if (rc != ODS_OK)
@@ -137,6 +137,30 @@ new_key(struct run *r, const struct enf_policy_key *pk)
 	log_info("enforce", "new_key", "zone=%s role=%s algorithm=%d keytag=%u locator=%s",
 	         r->zone.name, enf_role_name(pk->role), pk->algorithm, tag, pool.locator);
 	return ODS_OK;
+}
+
+/* RolloverNotification: once per coming KSK or CSK roll, that long before it, a log line. */
+static void
+notify_roll(struct run *r)
+{
+	int64_t ahead = svc_conf(r->e->svc)->enforcer.rollover_notification_s;
+	int64_t at = 0;
+
+	r->notified_roll = r->zone.notified_roll;
+	for (int slot = 0; slot < 3; slot += 2) /* KSK, CSK */
+		if (r->next_roll[slot] > 0 && (at == 0 || r->next_roll[slot] < at))
+			at = r->next_roll[slot];
+	if (ahead <= 0 || at == 0 || at == r->notified_roll)
+		return;
+	if (r->now < at - ahead) {
+		want_next(r, at - ahead);
+		return;
+	}
+	log_info("enforce", "rollover_notification",
+	         "zone=%s: a key signing the DNSKEY set rolls over in %" PRId64 " seconds; the "
+	         "parent will be asked for a new DS",
+	         r->zone.name, at > r->now ? at - r->now : 0);
+	r->notified_roll = at;
 }
 
 static ods_err
@@ -167,6 +191,7 @@ apply_policy(struct run *r, struct diag *d)
 			r->next_roll[slot] = entries[i].next_roll;
 		want_next(r, entries[i].next_roll);
 	}
+	notify_roll(r);
 	return ODS_OK;
 }
 
@@ -240,14 +265,25 @@ ds_requests(struct run *r)
 		}
 		struct enf_key *k = enf_zone_key(&r->view.zone, q->key);
 		struct enfdb_key_extra *x = enfdb_view_extra(&r->view, q->key);
-		if (k == NULL || x == NULL || r->n_ds >= MAX_DS_ACTIONS)
+		if (k == NULL || x == NULL)
 			continue;
+		if (r->n_ds >= MAX_DS_ACTIONS) { /* the rest on the next run */
+			want_next(r, r->now + ENF_RETRY_S);
+			continue;
+		}
 		struct ds_action *a = &r->ds[r->n_ds];
 		struct diag d2 = {0};
 		uint16_t tag;
 		if (enf_dnskey_rr(r->zone.name, r->timing.ttl_dnskey_s, k->role, k->algorithm,
-		                  x->pubkey, x->pubkey_len, a->rr, sizeof(a->rr), &tag, &d2) != ODS_OK)
+		                  x->pubkey, x->pubkey_len, a->rr, sizeof(a->rr), &tag, &d2) != ODS_OK) {
+			log_error("enforce", "ds_command_skipped",
+			          "zone=%s keytag=%u: cannot make its DNSKEY record for the %s command "
+			          "(%s); retry in %d seconds",
+			          r->zone.name, q->keytag, submit ? "submit" : "retract", d2.msg,
+			          ENF_RETRY_S);
+			want_next(r, r->now + ENF_RETRY_S);
 			continue;
+		}
 		a->key_id = k->id.v;
 		a->submit = submit;
 		snprintf(a->locator, sizeof(a->locator), "%s", x->locator);
@@ -260,16 +296,16 @@ store_zone_schedule(struct run *r, struct diag *d)
 {
 	char b[6][24];
 	const int64_t v[6] = {r->zone.id, r->next, r->next_roll[0], r->next_roll[1],
-	                      r->next_roll[2]};
+	                      r->next_roll[2], r->notified_roll};
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		snprintf(b[i], sizeof(b[i]), "%" PRId64, v[i]);
 	const char *p[] = {b[0], r->next ? b[1] : NULL, r->next_roll[0] ? b[2] : NULL,
-	                   r->next_roll[1] ? b[3] : NULL, r->next_roll[2] ? b[4] : NULL};
+	                   r->next_roll[1] ? b[3] : NULL, r->next_roll[2] ? b[4] : NULL, b[5]};
 	return db_query(r->db, "enf_zone_next_set",
 	                "UPDATE zone SET next_change = $2, next_ksk_roll = $3, next_zsk_roll = $4, "
-	                "next_csk_roll = $5 WHERE id = $1",
-	                5, p, NULL, d);
+	                "next_csk_roll = $5, notified_roll = $6 WHERE id = $1",
+	                6, p, NULL, d);
 }
 
 static ods_err
@@ -432,13 +468,13 @@ run_ds_commands(struct run *r)
 		else
 			log_error("enforce", "ds_command_failed",
 			          "zone=%s locator=%s %s command failed, retry in %d seconds: %s",
-			          r->zone.name, a->locator, a->submit ? "submit" : "retract", RETRY_S,
+			          r->zone.name, a->locator, a->submit ? "submit" : "retract", ENF_RETRY_S,
 			          d.msg);
 		if (ds_done(r->e, r->db, r->zone.id, a, rc == ODS_OK ? NULL : d.msg, &d2) != ODS_OK)
 			log_error("enforce", "ds_store_failed", "zone=%s %s", r->zone.name, d2.msg);
 		/* Retry: the zone runs again soon and collects the request again. */
 		if (rc != ODS_OK)
-			(void)enf_zone_retry(r->e, r->db, r->zone.id, enf_now(r->e) + RETRY_S, false,
+			(void)enf_zone_retry(r->e, r->db, r->zone.id, enf_now(r->e) + ENF_RETRY_S, false,
 			                     &d2);
 	}
 }

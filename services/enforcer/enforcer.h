@@ -105,9 +105,8 @@ ods_err enf_enforce_zone(struct enf *e, struct db *db, int64_t zone_id, int64_t 
 /* --- keygen.c --------------------------------------------------------------------------- */
 
 /* Fill the pool of every policy key of policy_id (0: every policy) for duration_s (0:
- * AutomaticKeyGenerationPeriod; ENF_KEYGEN_ONE: one unused key per role) of the zones using
- * it. *generated counts new keys. */
-#define ENF_KEYGEN_ONE (-1)
+ * AutomaticKeyGenerationPeriod) of the zones using it. *generated counts new keys. Callers
+ * hold run_mu, so two fills never race. */
 ods_err enf_keygen(struct enf *e, struct db *db, int64_t policy_id, int64_t duration_s,
                    int *generated, struct diag *d);
 

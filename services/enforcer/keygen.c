@@ -61,8 +61,6 @@ static int64_t
 wanted(const struct kasp_policy *p, const struct enf_policy_key *pk, int zones,
        int64_t duration_s)
 {
-	if (duration_s == ENF_KEYGEN_ONE)
-		return zones > 0 ? 1 : 0;
 	int64_t per_zone = pk->lifetime_s > 0 ? (duration_s + pk->lifetime_s - 1) / pk->lifetime_s
 	                                      : 1;
 
@@ -110,7 +108,7 @@ enf_keygen(struct enf *e, struct db *db, int64_t policy_id, int64_t duration_s,
 	ods_err rc;
 
 	*generated = 0;
-	if (duration_s == 0)
+	if (duration_s <= 0)
 		duration_s = svc_conf(e->svc)->enforcer.automatic_keygen_period_s;
 	if (policy_id > 0) {
 		rc = enfdb_policy_load_id(db, policy_id, &k, &one, d);

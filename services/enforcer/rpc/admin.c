@@ -248,34 +248,49 @@ h_repositories(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, Protob
 	return r->n_repositories == conf->n_repos ? ODS_OK : enf_rpc_oom(c);
 }
 
+/* One repository's backup step through the keystore, its counts added to r. */
+static ods_err
+backup_one(struct enf *e, struct rpc_call *c, const char *repository,
+           Ods__Enforcer__BackupRequest__Op op, Ods__Enforcer__BackupReply *r)
+{
+	Ods__Keystore__BackupRequest kq = ODS__KEYSTORE__BACKUP_REQUEST__INIT;
+	Ods__Keystore__BackupReply *kr = NULL;
+	ods_err rc;
+
+	kq.repository = (char *)repository;
+	kq.op = (Ods__Keystore__BackupRequest__Op)op;
+	rc = rpc_client_call(e->keystore, "ods.keystore.Keystore/Backup", &kq.base,
+	                     &ods__keystore__backup_reply__descriptor, KEYSTORE_TIMEOUT_MS,
+	                     (ProtobufCMessage **)&kr, &c->diag);
+	if (rc != ODS_OK)
+		return rc;
+	r->changed += kr->changed;
+	r->no_backup += kr->no_backup;
+	r->required += kr->required;
+	r->requested += kr->requested;
+	r->done += kr->done;
+	ods__keystore__backup_reply__free_unpacked(kr, NULL);
+	return ODS_OK;
+}
+
+/* The named repository, or (as upstream) every repository of conf.xml. */
 static ods_err
 h_backup(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage *out)
 {
 	const Ods__Enforcer__BackupRequest *rq = (const void *)in;
 	Ods__Enforcer__BackupReply *r = (void *)out;
 	struct enf *e = ctx;
-	Ods__Keystore__BackupRequest kq = ODS__KEYSTORE__BACKUP_REQUEST__INIT;
-	Ods__Keystore__BackupReply *kr = NULL;
-	ods_err rc;
+	const struct ods_conf *conf = svc_conf(e->svc);
+	ods_err rc = ODS_OK;
 
-	if (rq->repository[0] == '\0')
-		return diag_fail(&c->diag, ODS_EINVAL, "repository", "name a repository");
-	if (rq->op != ODS__ENFORCER__BACKUP_REQUEST__OP__LIST &&
-	    (rc = enf_require_leader(e, c)) != ODS_OK)
-		return rc;
-	kq.repository = rq->repository;
-	kq.op = (Ods__Keystore__BackupRequest__Op)rq->op;
-	rc = rpc_client_call(e->keystore, "ods.keystore.Keystore/Backup", &kq.base,
-	                     &ods__keystore__backup_reply__descriptor, KEYSTORE_TIMEOUT_MS,
-	                     (ProtobufCMessage **)&kr, &c->diag);
+	if (rq->op != ODS__ENFORCER__BACKUP_REQUEST__OP__LIST)
+		rc = enf_require_leader(e, c);
+	if (rc == ODS_OK && rq->repository[0])
+		rc = backup_one(e, c, rq->repository, rq->op, r);
+	for (size_t i = 0; rc == ODS_OK && !rq->repository[0] && i < conf->n_repos; i++)
+		rc = backup_one(e, c, conf->repos[i].name, rq->op, r);
 	if (rc != ODS_OK)
 		return rc;
-	r->changed = kr->changed;
-	r->no_backup = kr->no_backup;
-	r->required = kr->required;
-	r->requested = kr->requested;
-	r->done = kr->done;
-	ods__keystore__backup_reply__free_unpacked(kr, NULL);
 	/* A commit lets records that waited for the backup move: run every zone. */
 	if (rq->op == ODS__ENFORCER__BACKUP_REQUEST__OP__COMMIT && r->changed > 0) {
 		size_t n = 0;

@@ -327,42 +327,45 @@ ds_match(const Ods__Enforcer__KeyDsRequest *rq, const struct ds_op *op,
 	return true;
 }
 
-/* The command (if any) for one key, then the state change in its zone's view. */
+/* The submit or retract command (if one is configured) for one key. Run outside any
+ * transaction: it may take long, and a fenced transaction must not wait on a registrar. */
 static ods_err
-ds_apply(struct enf *e, struct rpc_call *c, struct db *db, const struct ds_op *op,
-         const struct enfdb_key_row *kr, size_t *cap_msgs, Ods__Enforcer__KeyDsReply *r)
+ds_command(struct enf *e, struct rpc_call *c, const struct ds_op *op,
+           const struct enfdb_key_row *kr, size_t *cap_msgs, Ods__Enforcer__KeyDsReply *r)
 {
 	const struct ods_conf *conf = svc_conf(e->svc);
 	const char *cmd = op->run_submit ? conf->enforcer.ds_submit_cmd
 	                  : op->run_retract ? conf->enforcer.ds_retract_cmd : NULL;
-	struct enfdb_zone z = {0};
-	struct enfdb_view v;
-	int64_t now = enf_now(e);
+	char rr[2048], msg[400];
+	uint16_t tag;
 	ods_err rc;
 
-	if (cmd && cmd[0]) {
-		char rr[2048], msg[400];
-		uint16_t tag;
-		rc = enf_dnskey_rr(kr->zone, kr->dnskey_ttl_s, kr->key.role, kr->key.algorithm,
-		                   kr->x.pubkey, kr->x.pubkey_len, rr, sizeof(rr), &tag, &c->diag);
-		if (rc == ODS_OK)
-			rc = enf_ds_command(cmd, rr, kr->x.locator, &c->diag);
-		if (rc != ODS_OK)
-			return rc;
-		snprintf(msg, sizeof(msg), "%s: ran '%s' for key %u", kr->zone, cmd, kr->key.keytag);
-		rc = enf_rpc_strv_add(c, &r->messages, &r->n_messages, cap_msgs, msg);
-		if (rc != ODS_OK)
-			return rc;
-	}
-	rc = enfdb_zone_get_id(db, kr->zone_id, true, &z, &c->diag);
+	if (cmd == NULL || cmd[0] == '\0')
+		return ODS_OK;
+	rc = enf_dnskey_rr(kr->zone, kr->dnskey_ttl_s, kr->key.role, kr->key.algorithm,
+	                   kr->x.pubkey, kr->x.pubkey_len, rr, sizeof(rr), &tag, &c->diag);
 	if (rc == ODS_OK)
-		rc = enfdb_view_load(db, kr->zone_id, &v, &c->diag);
-	if (rc != ODS_OK) {
-		enfdb_zone_clear(&z);
+		rc = enf_ds_command(cmd, rr, kr->x.locator, &c->diag);
+	if (rc != ODS_OK)
 		return rc;
-	}
+	snprintf(msg, sizeof(msg), "%s: ran '%s' for key %u", kr->zone, cmd, kr->key.keytag);
+	return enf_rpc_strv_add(c, &r->messages, &r->n_messages, cap_msgs, msg);
+}
+
+/* The state change of one key in its zone's view (the view load locks the zone row). */
+static ods_err
+ds_apply(struct enf *e, struct rpc_call *c, struct db *db, const struct ds_op *op,
+         const struct enfdb_key_row *kr)
+{
+	struct enfdb_view v;
+	int64_t now = enf_now(e);
+	ods_err rc = enfdb_view_load(db, kr->zone_id, &v, &c->diag);
+
+	if (rc != ODS_OK)
+		return rc;
 	struct enf_key *k = enf_zone_key(&v.zone, kr->key.id);
-	rc = k ? ODS_OK : diag_fail(&c->diag, ODS_ENOENT, "key", "gone");
+	rc = k ? ODS_OK : diag_fail(&c->diag, ODS_ENOENT, "key", "key %u of %s is gone",
+	                            kr->key.keytag, kr->zone);
 	/* 1.4's ds-seen of a key nobody submitted (ds_match allowed it) */
 	if (rc == ODS_OK && k->ds_at_parent == ENF_DS_SUBMIT && op->from == ENF_DS_SUBMITTED)
 		rc = enf_ds_submitted(k, now, &c->diag);
@@ -376,7 +379,6 @@ ds_apply(struct enf *e, struct rpc_call *c, struct db *db, const struct ds_op *o
 		log_info("key", "ds", "%s zone=%s keytag=%u locator=%s", op->name, kr->zone,
 		         kr->key.keytag, kr->x.locator);
 	enfdb_view_deinit(&v);
-	enfdb_zone_clear(&z);
 	return rc;
 }
 
@@ -392,6 +394,7 @@ h_ds(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage
 	struct db_tx *tx = NULL;
 	char zb[ENF_ZONE_NAME_MAX];
 	const char *zname = NULL;
+	bool *take = NULL;
 	ods_err rc;
 
 	if ((size_t)rq->op >= sizeof(ds_ops) / sizeof(ds_ops[0]))
@@ -405,37 +408,70 @@ h_ds(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage
 		return diag_fail(&c->diag, ODS_EINVAL, "zone", "%s needs --zone with a key",
 		                 op->name);
 	rc = enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
+	if (rc == ODS_OK && !rq->list_only)
+		rc = enf_require_leader(e, c);
 	if (rc == ODS_OK)
-		rc = rq->list_only ? enf_rpc_read_begin(e, c, &db)
-		                   : enf_rpc_write_begin(e, c, &db, &tx);
+		rc = enf_rpc_read_begin(e, c, &db);
 	if (rc != ODS_OK)
 		return rc;
 	rc = enfdb_key_rows(db, zname, &rows, &n, &c->diag);
+	enf_rpc_read_end(e, db);
 	r->keys = rc == ODS_OK ? enf_rpc_array(c, n, sizeof(*r->keys)) : NULL;
-	for (size_t i = 0; rc == ODS_OK && r->keys && i < n; i++) {
+	take = rc == ODS_OK ? calloc(n ? n : 1, sizeof(*take)) : NULL;
+	if (rc == ODS_OK && (r->keys == NULL || take == NULL))
+		rc = enf_rpc_oom(c);
+	for (size_t i = 0; rc == ODS_OK && i < n; i++) {
 		if (!ds_match(rq, op, &rows[i]))
 			continue;
 		r->matches++;
 		r->keys[r->n_keys] = key_row(c, &rows[i]);
-		if (r->keys[r->n_keys] == NULL) {
+		if (r->keys[r->n_keys] == NULL)
 			rc = enf_rpc_oom(c);
-			break;
-		}
-		r->n_keys++;
-		if (rq->list_only)
+		else
+			r->n_keys++;
+		take[i] = true;
+	}
+	if (rc != ODS_OK || rq->list_only) {
+		free(take);
+		free(rows);
+		return rc;
+	}
+	/* Commands first; a key whose command failed keeps its state, and the first failure
+	 * is the answer once the others are stored. */
+	ods_err failed = ODS_OK;
+	struct diag fd = {0};
+	for (size_t i = 0; i < n; i++) {
+		ods_err cr = take[i] ? ds_command(e, c, op, &rows[i], &cap_msgs, r) : ODS_OK;
+		if (cr == ODS_OK)
 			continue;
-		rc = ds_apply(e, c, db, op, &rows[i], &cap_msgs, r);
+		take[i] = false;
+		if (failed == ODS_OK) {
+			failed = cr;
+			fd = c->diag;
+		}
+	}
+	rc = enf_rpc_write_begin(e, c, &db, &tx);
+	if (rc != ODS_OK) {
+		free(take);
+		free(rows);
+		return rc;
+	}
+	for (size_t i = 0; rc == ODS_OK && i < n; i++) {
+		if (!take[i])
+			continue;
+		rc = ds_apply(e, c, db, op, &rows[i]);
 		if (rc == ODS_OK)
 			r->changed++;
 	}
+	free(take);
 	free(rows);
-	if (rq->list_only) {
-		enf_rpc_read_end(e, db);
-		return rc;
-	}
 	rc = enf_rpc_write_end(e, c, db, tx, rc);
 	if (rc == ODS_OK && r->changed)
 		enf_sched_poke(e, false);
+	if (rc == ODS_OK && failed != ODS_OK) {
+		c->diag = fd;
+		rc = failed;
+	}
 	return rc;
 }
 
@@ -463,8 +499,11 @@ h_generate(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCM
 		return rc;
 	if (!rq->all)
 		rc = enfdb_policy_id(db, rq->policy, &pid, &c->diag);
-	if (rc == ODS_OK)
+	if (rc == ODS_OK) {
+		pthread_mutex_lock(&e->run_mu); /* not beside the scheduler's own fill */
 		rc = enf_keygen(e, db, pid, rq->duration_s, &generated, &c->diag);
+		pthread_mutex_unlock(&e->run_mu);
+	}
 	enf_rpc_read_end(e, db);
 	r->generated = generated;
 	if (generated)
@@ -477,18 +516,13 @@ purge_zone(struct rpc_call *c, struct db *db, int64_t zone_id, Ods__Enforcer__Ke
            const struct enfdb_key_row *rows, size_t n, char ***locs, size_t *n_locs,
            size_t *cap_locs)
 {
-	struct enfdb_zone z = {0};
 	struct enfdb_view v;
 	int64_t removed[64];
 	size_t n_removed = 0;
-	ods_err rc = enfdb_zone_get_id(db, zone_id, true, &z, &c->diag);
+	ods_err rc = enfdb_view_load(db, zone_id, &v, &c->diag); /* locks the zone row */
 
-	if (rc == ODS_OK)
-		rc = enfdb_view_load(db, zone_id, &v, &c->diag);
-	if (rc != ODS_OK) {
-		enfdb_zone_clear(&z);
+	if (rc != ODS_OK)
 		return rc;
-	}
 	for (size_t i = 0; rc == ODS_OK && i < n && n_removed < 64; i++) {
 		if (rows[i].zone_id != zone_id || !enf_key_is_dead(&rows[i].key))
 			continue;
@@ -499,16 +533,19 @@ purge_zone(struct rpc_call *c, struct db *db, int64_t zone_id, Ods__Enforcer__Ke
 			rc = enf_rpc_oom(c);
 		else
 			r->n_purged++;
-		if (rc == ODS_OK)
-			rc = enf_rpc_strv_add(c, locs, n_locs, cap_locs, rows[i].x.locator);
 	}
 	if (rc == ODS_OK && n_removed)
 		rc = enfdb_view_store(db, zone_id, &v, removed, n_removed, &c->diag);
-	for (size_t i = 0; rc == ODS_OK && i < n; i++)
-		if (rows[i].zone_id == zone_id && enf_key_is_dead(&rows[i].key))
-			rc = enfdb_pool_release(db, rows[i].x.hsm_key_id, NULL, &c->diag);
+	/* Only a key no other zone holds any more (ShareKeys) may leave the HSM. */
+	for (size_t i = 0; rc == ODS_OK && i < n; i++) {
+		bool released = false;
+		if (rows[i].zone_id != zone_id || !enf_key_is_dead(&rows[i].key))
+			continue;
+		rc = enfdb_pool_release(db, rows[i].x.hsm_key_id, &released, &c->diag);
+		if (rc == ODS_OK && released)
+			rc = enf_rpc_strv_add(c, locs, n_locs, cap_locs, rows[i].x.locator);
+	}
 	enfdb_view_deinit(&v);
-	enfdb_zone_clear(&z);
 	return rc;
 }
 
@@ -534,17 +571,23 @@ h_purge(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMess
 		rc = enf_rpc_write_begin(e, c, &db, &tx);
 	if (rc != ODS_OK)
 		return rc;
-	rc = enfdb_key_rows(db, zname, &rows, &n, &c->diag);
+	/* The zones in scope: the one named, or those of the policy (either must exist). */
+	if (zname) {
+		zones = calloc(1, sizeof(*zones));
+		rc = zones ? enfdb_zone_get(db, zname, false, zones, &c->diag) : enf_rpc_oom(c);
+		nz = rc == ODS_OK ? 1 : 0;
+	} else {
+		int64_t pid = 0;
+		rc = enfdb_policy_id(db, rq->policy, &pid, &c->diag);
+		if (rc == ODS_OK)
+			rc = enfdb_zone_list(db, pid, &zones, &nz, &c->diag);
+	}
 	if (rc == ODS_OK)
-		rc = enfdb_zone_list(db, 0, &zones, &nz, &c->diag);
+		rc = enfdb_key_rows(db, zname, &rows, &n, &c->diag);
 	if (rc == ODS_OK && (r->purged = enf_rpc_array(c, n, sizeof(*r->purged))) == NULL)
 		rc = enf_rpc_oom(c);
-	for (size_t i = 0; rc == ODS_OK && i < nz; i++) {
-		bool in_scope = zname ? strcmp(zones[i].name, zname) == 0
-		                            : strcmp(zones[i].policy, rq->policy) == 0;
-		if (in_scope)
-			rc = purge_zone(c, db, zones[i].id, r, rows, n, &locs, &n_locs, &cap_locs);
-	}
+	for (size_t i = 0; rc == ODS_OK && i < nz; i++)
+		rc = purge_zone(c, db, zones[i].id, r, rows, n, &locs, &n_locs, &cap_locs);
 	free(rows);
 	enfdb_zones_free(zones, nz);
 	rc = enf_rpc_write_end(e, c, db, tx, rc);

@@ -245,8 +245,12 @@ h_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	struct enfdb_zone *zones = NULL;
 	size_t n = 0;
 	struct db *db = NULL;
-	ods_err rc = enf_rpc_read_begin(e, c, &db);
+	char zb[ENF_ZONE_NAME_MAX];
+	const char *zname = NULL;
+	ods_err rc = enf_rpc_zone_opt(c, rq->zone, zb, sizeof(zb), &zname);
 
+	if (rc == ODS_OK)
+		rc = enf_rpc_read_begin(e, c, &db);
 	if (rc != ODS_OK)
 		return rc;
 	rc = enfdb_zone_list(db, 0, &zones, &n, &c->diag);
@@ -256,7 +260,7 @@ h_list(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	r->zones = enf_rpc_array(c, n, sizeof(*r->zones));
 	r->datastore = arena_strdup(c->arena, "PostgreSQL");
 	for (size_t i = 0; r->zones && r->datastore && i < n; i++) {
-		if (rq->zone[0] && strcmp(rq->zone, zones[i].name) != 0)
+		if (zname && strcmp(zname, zones[i].name) != 0)
 			continue;
 		r->zones[r->n_zones] = zone_info(c, &zones[i]);
 		if (r->zones[r->n_zones] == NULL) {
@@ -370,28 +374,40 @@ import_one(struct enf *e, struct rpc_call *c, struct db *db, const struct zoneli
 	return rc;
 }
 
+/* Zones of the database the zonelist does not name are deleted; their signconf paths go to
+ * *retire, renamed only once the transaction committed. */
 static ods_err
 remove_missing(struct rpc_call *c, struct db *db, const struct zonelist *zl,
-               Ods__Enforcer__ZonelistImportReply *r, size_t *cap)
+               Ods__Enforcer__ZonelistImportReply *r, size_t *cap, char ***retire,
+               size_t *n_retire, size_t *cap_retire)
 {
 	struct enfdb_zone *zones = NULL;
 	size_t n = 0;
-	ods_err rc = enfdb_zone_list(db, 0, &zones, &n, &c->diag);
+	char **listed = arena_alloc(c->arena, (zl->n_zones ? zl->n_zones : 1) * sizeof(*listed));
+	ods_err rc = listed ? ODS_OK : enf_rpc_oom(c);
 
-	for (size_t i = 0; rc == ODS_OK && i < n; i++) {
-		bool listed = false;
+	for (size_t j = 0; rc == ODS_OK && j < zl->n_zones; j++) {
 		char name[ENF_ZONE_NAME_MAX];
-
-		for (size_t j = 0; !listed && j < zl->n_zones; j++)
-			listed = enf_rpc_zone_name(c, zl->zones[j].name, name, sizeof(name)) == ODS_OK &&
-			         strcmp(name, zones[i].name) == 0;
-		if (listed)
+		listed[j] = NULL;
+		if (enf_rpc_zone_name(c, zl->zones[j].name, name, sizeof(name)) != ODS_OK)
+			continue; /* the import itself reported it */
+		listed[j] = arena_strdup(c->arena, name);
+		if (listed[j] == NULL)
+			rc = enf_rpc_oom(c);
+	}
+	if (rc == ODS_OK)
+		rc = enfdb_zone_list(db, 0, &zones, &n, &c->diag);
+	for (size_t i = 0; rc == ODS_OK && i < n; i++) {
+		bool kept = false;
+		for (size_t j = 0; !kept && j < zl->n_zones; j++)
+			kept = listed[j] && strcmp(listed[j], zones[i].name) == 0;
+		if (kept)
 			continue;
 		rc = enfdb_zone_delete(db, zones[i].id, &c->diag);
 		if (rc == ODS_OK)
 			rc = enf_rpc_strv_add(c, &r->removed, &r->n_removed, cap, zones[i].name);
-		if (rc == ODS_OK)
-			retire_signconf(zones[i].signconf_path);
+		if (rc == ODS_OK && zones[i].signconf_path[0])
+			rc = enf_rpc_strv_add(c, retire, n_retire, cap_retire, zones[i].signconf_path);
 	}
 	enfdb_zones_free(zones, n);
 	return rc;
@@ -406,7 +422,8 @@ h_zl_import(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufC
 	struct zonelist *zl = NULL;
 	struct db *db = NULL;
 	struct db_tx *tx = NULL;
-	size_t caps[4] = {0};
+	size_t caps[4] = {0}, n_retire = 0, cap_retire = 0;
+	char **retire = NULL;
 	const char *name = rq->file_name[0] ? rq->file_name : "zonelist.xml";
 	ods_err rc = zonelist_load_mem(name, rq->xml, strlen(rq->xml), &zl, &c->diag);
 
@@ -422,9 +439,11 @@ h_zl_import(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufC
 			         zl->zones[i].line);
 	}
 	if (rc == ODS_OK && rq->remove_missing)
-		rc = remove_missing(c, db, zl, r, &caps[3]);
+		rc = remove_missing(c, db, zl, r, &caps[3], &retire, &n_retire, &cap_retire);
 	if (db)
 		rc = enf_rpc_write_end(e, c, db, tx, rc);
+	for (size_t i = 0; rc == ODS_OK && i < n_retire; i++)
+		retire_signconf(retire[i]);
 	if (rc == ODS_OK) {
 		log_info("zone", "zonelist_import", "file=%s zones=%zu added=%zu updated=%zu "
 		         "removed=%zu", name, zl->n_zones, r->n_added, r->n_updated, r->n_removed);

@@ -277,16 +277,28 @@ update_key(struct db *db, int64_t zone_id, const struct enf_key *k,
 {
 	struct key_params p;
 
+	PGresult *res = NULL;
 	key_params(&p, k, zone_id, x->hsm_key_id);
-	return db_query(db, "enf_key_upd",
+	ods_err rc = db_query(db, "enf_key_upd",
 	                "UPDATE key SET introducing = $7, ds_at_parent = $8, minimize = $9, "
 	                "has_records = $12, ds_state = $13, ds_last = $14, ds_ttl = $15, "
 	                "dnskey_state = $16, dnskey_last = $17, dnskey_ttl = $18, "
 	                "rrsigdnskey_state = $19, rrsigdnskey_last = $20, rrsigdnskey_ttl = $21, "
 	                "rrsig_state = $22, rrsig_last = $23, rrsig_ttl = $24 WHERE id = $25 AND "
 	                "zone_id = $1 AND hsm_key_id = $2 AND role = $3 AND algorithm = $4 AND "
-	                "bits = $5 AND repository = $6 AND keytag = $10 AND inception = $11",
-	                KEY_NPARAM, p.v, NULL, d);
+	                "bits = $5 AND repository = $6 AND keytag = $10 AND inception = $11 "
+	                "RETURNING id",
+	                KEY_NPARAM, p.v, &res, d);
+	if (rc != ODS_OK)
+		return rc;
+	int n = PQntuples(res);
+	PQclear(res);
+	if (n != 1)
+		return diag_fail(d, ODS_EINTERNAL, "key",
+		                 "key %" PRId64 " (keytag %u) of zone %" PRId64 " is no longer stored "
+		                 "as it was read; nothing written",
+		                 k->id.v, k->keytag, zone_id);
+	return ODS_OK;
 }
 
 static ods_err
