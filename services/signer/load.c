@@ -34,32 +34,20 @@ struct stage {
 	uint64_t warnings;
 	ods_err rc;
 	struct diag d;
+	struct sgn_rec_text text;
 };
 
 static ods_err
 stage_row(struct stage *st, const uint8_t *owner, size_t owner_len, uint16_t type, uint32_t ttl,
           const uint8_t *rdata, size_t rdlen, const char *src)
 {
-	uint8_t key[DNS_SORTKEY_MAX];
-	size_t key_len = 0;
-	char k[2 * DNS_SORTKEY_MAX + 3], o[2 * 255 + 3], t[8], l[16];
-	char *r = malloc(2 * rdlen + 3);
+	struct sgn_rec_text *t = &st->text;
 	ods_err rc;
 
-	if (r == NULL)
-		return diag_fail(&st->d, ODS_ENOMEM, "load", "out of memory");
-	rc = dns_sortkey_from_wire(owner, owner_len, key, sizeof(key), &key_len);
-	if (rc != ODS_OK) {
-		free(r);
+	if (sgn_rec_text(owner, owner_len, type, ttl, rdata, rdlen, t) != ODS_OK)
 		return diag_fail(&st->d, ODS_EINVAL, src, "bad owner name");
-	}
-	sgn_bytea_text(key, key_len, k);
-	sgn_bytea_text(owner, owner_len, o);
-	sgn_bytea_text(rdata, rdlen, r);
-	snprintf(t, sizeof(t), "%u", type);
-	snprintf(l, sizeof(l), "%" PRIu32, ttl);
-	rc = db_copy_row(st->copy, 6, (const char *[]){k, t, o, l, r, src}, NULL);
-	free(r);
+	rc = db_copy_row(st->copy, 6, (const char *[]){t->key, t->type, t->owner, t->ttl, t->rdata, src},
+	                 NULL);
 	if (rc != ODS_OK)
 		return diag_fail(&st->d, rc, src, "cannot stage the record");
 	return ODS_OK;
@@ -147,23 +135,21 @@ warn_ttl_conflicts(struct stage *st, struct db *db)
 	PQclear(res);
 }
 
-ods_err
-sgn_load(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sgn_keys *ks,
-         struct sgn_stats *st, uint32_t *inbound_serial, struct diag *d)
+static ods_err
+load_into(struct stage *sg, struct db *db, const struct sgn_zone *z, const struct sgn_keys *ks,
+          struct sgn_stats *st, uint32_t *inbound_serial, struct diag *d)
 {
-	struct stage sg = {.z = z, .max_ttl = (uint32_t)z->sc->max_zone_ttl_s};
 	struct zreader_stats rs = {0};
 	int64_t t0 = clock_mono_ms();
 	uint64_t changed = 0;
 	ods_err rc;
 
-	(void)s;
 	if (strcmp(z->input_type, "File") != 0)
 		return diag_fail(d, ODS_EINVAL, z->name, "input adapter %s is not supported; only File",
 		                 z->input_type);
 	rc = sgn_stage_prepare(db, d);
 	if (rc == ODS_OK)
-		rc = db_copy_begin(db, SGN_STAGE_COPY, &sg.copy, d);
+		rc = db_copy_begin(db, SGN_STAGE_COPY, &sg->copy, d);
 	if (rc != ODS_OK)
 		return rc;
 	struct zreader_opts o = {
@@ -172,34 +158,34 @@ sgn_load(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sg
 	    .default_ttl = (uint32_t)z->sc->soa_minimum_s,
 	    .on_rr = on_rr,
 	    .on_warn = on_warn,
-	    .arg = &sg,
+	    .arg = sg,
 	};
 	rc = zreader_read(&o, &rs, d);
-	if (rc != ODS_OK && sg.rc != ODS_OK) {
-		rc = sg.rc;
-		*d = sg.d;
+	if (rc != ODS_OK && sg->rc != ODS_OK) {
+		rc = sg->rc;
+		*d = sg->d;
 	}
-	if (rc == ODS_OK && !sg.have_soa)
+	if (rc == ODS_OK && !sg->have_soa)
 		rc = diag_fail(d, ODS_EINVAL, z->input_path, "no SOA record at the apex %s.", z->name);
 	if (rc == ODS_OK)
-		rc = stage_keys(&sg, ks);
-	if (rc == ODS_OK && sg.rc != ODS_OK) {
-		rc = sg.rc;
-		*d = sg.d;
+		rc = stage_keys(sg, ks);
+	if (rc == ODS_OK && sg->rc != ODS_OK) {
+		rc = sg->rc;
+		*d = sg->d;
 	}
 	if (rc != ODS_OK) {
-		db_copy_abort(sg.copy);
+		db_copy_abort(sg->copy);
 		return rc;
 	}
-	rc = db_copy_end(sg.copy, NULL, d);
+	rc = db_copy_end(sg->copy, NULL, d);
 	if (rc == ODS_OK) {
-		warn_ttl_conflicts(&sg, db);
+		warn_ttl_conflicts(sg, db);
 		rc = sgn_stage_apply(db, z->id, 0, &changed, d);
 	}
 	if (rc == ODS_OK) {
 		char zid[24], ser[16];
 		snprintf(zid, sizeof(zid), "%" PRId64, z->id);
-		snprintf(ser, sizeof(ser), "%" PRIu32, sg.serial);
+		snprintf(ser, sizeof(ser), "%" PRIu32, sg->serial);
 		rc = db_query(db, "sgn_inbound",
 		              "INSERT INTO signer_zone (zone_id, inbound_serial) VALUES ($1, $2) ON "
 		              "CONFLICT (zone_id) DO UPDATE SET inbound_serial = $2, updated_at = now()",
@@ -207,14 +193,31 @@ sgn_load(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sg
 	}
 	if (rc != ODS_OK)
 		return rc;
-	if (sg.warnings > WARN_MAX)
+	if (sg->warnings > WARN_MAX)
 		log_warning("load", "input_warnings", "zone=%s %" PRIu64 " warnings, %d shown", z->name,
-		            sg.warnings, WARN_MAX);
-	*inbound_serial = sg.serial;
+		            sg->warnings, WARN_MAX);
+	*inbound_serial = sg->serial;
 	st->rr = rs.records;
 	st->t_read_ms = clock_mono_ms() - t0;
 	log_info("load", "read", "zone=%s file=%s records=%" PRIu64 " rrsets_changed=%" PRIu64
 	         " serial=%" PRIu32 " ms=%" PRId64,
-	         z->name, z->input_path, rs.records, changed, sg.serial, st->t_read_ms);
+	         z->name, z->input_path, rs.records, changed, sg->serial, st->t_read_ms);
 	return ODS_OK;
+}
+
+ods_err
+sgn_load(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sgn_keys *ks,
+         struct sgn_stats *st, uint32_t *inbound_serial, struct diag *d)
+{
+	struct stage *sg = calloc(1, sizeof(*sg)); /* with its 128 KiB record buffer */
+	ods_err rc;
+
+	(void)s;
+	if (sg == NULL)
+		return diag_fail(d, ODS_ENOMEM, "load", "out of memory");
+	sg->z = z;
+	sg->max_ttl = (uint32_t)z->sc->max_zone_ttl_s;
+	rc = load_into(sg, db, z, ks, st, inbound_serial, d);
+	free(sg);
+	return rc;
 }

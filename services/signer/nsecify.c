@@ -49,6 +49,7 @@ struct walk {
 	uint64_t records;
 	ods_err rc;
 	struct diag d;
+	struct sgn_rec_text text;
 };
 
 static void
@@ -63,24 +64,15 @@ static void
 stage(struct walk *w, const uint8_t *owner, size_t owner_len, uint16_t type, uint32_t ttl,
       const uint8_t *rdata, size_t rdlen)
 {
-	uint8_t key[DNS_SORTKEY_MAX];
-	size_t key_len = 0;
-	char k[2 * DNS_SORTKEY_MAX + 3], o[2 * 255 + 3], t[8], l[16];
-	char *r = malloc(2 * rdlen + 3);
+	struct sgn_rec_text *t = &w->text;
 
-	if (r == NULL || dns_sortkey_from_wire(owner, owner_len, key, sizeof(key), &key_len) != ODS_OK) {
-		free(r);
+	if (sgn_rec_text(owner, owner_len, type, ttl, rdata, rdlen, t) != ODS_OK) {
 		fail(w, ODS_EINVAL, "denial", "bad owner name");
 		return;
 	}
-	sgn_bytea_text(key, key_len, k);
-	sgn_bytea_text(owner, owner_len, o);
-	sgn_bytea_text(rdata, rdlen, r);
-	snprintf(t, sizeof(t), "%u", type);
-	snprintf(l, sizeof(l), "%" PRIu32, ttl);
-	if (sgn_rows_add(&w->recs, (const char *[]){k, t, o, l, r, "denial"}) != ODS_OK)
+	if (sgn_rows_add(&w->recs, (const char *[]){t->key, t->type, t->owner, t->ttl, t->rdata,
+	                                            "denial"}) != ODS_OK)
 		fail(w, ODS_ENOMEM, "denial", "out of memory");
-	free(r);
 	w->records++;
 }
 

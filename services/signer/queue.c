@@ -278,7 +278,7 @@ stats_text(const struct sgn_stats *st, char *out, size_t n)
  * here. *chunks: how many chunk jobs were queued (0: signed inline). */
 static ods_err
 plan_chunks(struct sgn *s, struct db *db, const struct sgn_job *j, const char *keyset,
-            int *chunks, struct diag *d)
+            const char *stats, int *chunks, struct diag *d)
 {
 	char zid[24], now[24], id[24], step[24];
 	PGresult *res = NULL;
@@ -314,9 +314,9 @@ plan_chunks(struct sgn *s, struct db *db, const struct sgn_job *j, const char *k
 	}
 	if (rc == ODS_OK)
 		rc = job_set(s, db, j, "sgn_job_wait",
-		             "UPDATE job SET state = 'waiting', lease_owner = NULL, lease_until = NULL, "
-		             "updated_at = now() WHERE id = $1 AND lease_owner = $2",
-		             0, NULL, d);
+		             "UPDATE job SET state = 'waiting', stats = $3, lease_owner = NULL, "
+		             "lease_until = NULL, updated_at = now() WHERE id = $1 AND lease_owner = $2",
+		             1, (const char *[]){stats}, d);
 	if (rc == ODS_OK)
 		rc = db_query(db, "sgn_notify", "SELECT pg_notify('ods_job', $1)", 1,
 		              (const char *[]){id}, NULL, d);
@@ -399,17 +399,16 @@ run_sign_load(struct sgn *s, struct db *db, struct sgn_job *j, const struct sgn_
 		db_tx_rollback(tx);
 	if (rc != ODS_OK || z->sc->passthrough)
 		return rc;
-	rc = plan_chunks(s, db, j, ks->keyset, &chunks, d);
+	/* The load figures go with the chunks, in one transaction: the last chunk may publish
+	 * (and sum them) before this worker runs another statement. */
+	char stats[256];
+	stats_text(st, stats, sizeof(stats));
+	rc = plan_chunks(s, db, j, ks->keyset, stats, &chunks, d);
 	if (rc != ODS_OK)
 		return rc;
 	if (chunks > 0) {
-		char stats[256];
 		log_info("queue", "chunks", "zone=%s job=%" PRId64 " chunks=%d", z->name, j->id,
 		         chunks);
-		stats_text(st, stats, sizeof(stats));
-		(void)job_set(s, db, j, "sgn_job_stats",
-		              "UPDATE job SET stats = $3 WHERE id = $1 AND $2::text IS NOT NULL", 1,
-		              (const char *[]){stats}, d);
 		*waiting = true;
 		return ODS_OK;
 	}

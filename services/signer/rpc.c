@@ -5,7 +5,6 @@
  */
 #include "services/signer/rpc.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -33,16 +32,8 @@ oom(struct rpc_call *c)
 static ods_err
 zone_name(struct rpc_call *c, const char *in, char *out, size_t cap)
 {
-	uint8_t wire[DNS_NAME_WIRE_MAX];
-	size_t wl = 0, n = strlen(in);
-
-	if (n == 0 || n >= cap || dns_name_to_wire(in, wire, sizeof(wire), &wl) != ODS_OK)
+	if (dns_zone_name_normal(in, out, cap) != ODS_OK)
 		return diag_fail(&c->diag, ODS_EINVAL, "zone", "'%s' is not a valid zone name", in);
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
-	out[n] = '\0';
-	if (n > 1 && out[n - 1] == '.')
-		out[n - 1] = '\0';
 	return ODS_OK;
 }
 

@@ -22,6 +22,7 @@
 #include "lib/rpc/client.h"
 #include "ods/keystore.pb-c.h"
 #include "services/signer/store.h"
+#include "services/signer/wire.h"
 #include "services/signer/zone/rrsig.h"
 
 #define BATCH_RRSETS 2000
@@ -154,12 +155,6 @@ append_sig(struct batch *b, size_t i, const uint8_t *rd, size_t len, uint32_t ex
 	return ODS_OK;
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The RRSIG rdatas of a stored sigs value. */
 static size_t
 parse_sigs(const uint8_t *p, size_t n, const uint8_t **rd, size_t *len, struct zs_have *h,
@@ -175,8 +170,8 @@ parse_sigs(const uint8_t *p, size_t n, const uint8_t **rd, size_t *len, struct z
 		rd[k] = p + at;
 		len[k] = l;
 		h[k].algorithm = p[at + 2];
-		h[k].expiration = get32(p + at + 8);
-		h[k].inception = get32(p + at + 12);
+		h[k].expiration = wire_get32(p + at + 8);
+		h[k].inception = wire_get32(p + at + 12);
 		h[k].keytag = (uint16_t)(p[at + 16] << 8 | p[at + 17]);
 		at += l;
 		k++;
@@ -366,6 +361,18 @@ write_back(struct range_ctx *c, PGresult *res, const struct batch *b, struct dia
 	return rc;
 }
 
+/* The signconf's keys as zone/rrsig.c's decisions take them; NULL when out of memory. */
+static struct zs_key *
+decide_keys(const struct sgn_keys *ks)
+{
+	struct zs_key *zk = calloc(ks->n ? ks->n : 1, sizeof(*zk));
+
+	for (size_t i = 0; zk && i < ks->n; i++)
+		zk[i] = (struct zs_key){ks->k[i].keytag, ks->k[i].algorithm, ks->k[i].publish,
+		                        ks->k[i].ksk, ks->k[i].zsk};
+	return zk;
+}
+
 /* Decide and sign the n RRsets of res; write them back. */
 static ods_err
 sign_batch(struct range_ctx *c, PGresult *res, struct diag *d)
@@ -483,7 +490,7 @@ sign_batch(struct range_ctx *c, PGresult *res, struct diag *d)
 	c->st->t_sign_ms += clock_mono_ms() - t0;
 	for (size_t i = 0; rc == ODS_OK && i < b.np; i++) {
 		struct pending *p = &b.p[i];
-		uint32_t exp = get32(p->prefix + 8);
+		uint32_t exp = wire_get32(p->prefix + 8);
 		uint8_t *rd = malloc(p->prefix_len + p->sig_len);
 		if (rd == NULL) {
 			rc = diag_fail(d, ODS_ENOMEM, "sign", "out of memory");
@@ -517,12 +524,9 @@ sgn_sign_range(struct sgn *s, struct db *db, const struct sgn_zone *z, const str
 	ods_err rc = ODS_OK;
 
 	c.now = (uint32_t)sgn_now(s);
-	c.zk = calloc(ks->n ? ks->n : 1, sizeof(*c.zk));
+	c.zk = decide_keys(ks);
 	if (c.zk == NULL)
 		return diag_fail(d, ODS_ENOMEM, "sign", "out of memory");
-	for (size_t i = 0; i < ks->n; i++)
-		c.zk[i] = (struct zs_key){ks->k[i].keytag, ks->k[i].algorithm, ks->k[i].publish,
-		                          ks->k[i].ksk, ks->k[i].zsk};
 	snprintf(zid, sizeof(zid), "%" PRId64, z->id);
 	snprintf(now, sizeof(now), "%" PRId64, sgn_now(s));
 	snprintf(lim, sizeof(lim), "%d", BATCH_RRSETS);
@@ -583,12 +587,9 @@ sgn_sign_soa(struct sgn *s, struct db *db, const struct sgn_zone *z, const struc
 	ods_err rc;
 
 	c.now = (uint32_t)sgn_now(s);
-	c.zk = calloc(ks->n ? ks->n : 1, sizeof(*c.zk));
+	c.zk = decide_keys(ks);
 	if (c.zk == NULL)
 		return diag_fail(d, ODS_ENOMEM, "sign", "out of memory");
-	for (size_t i = 0; i < ks->n; i++)
-		c.zk[i] = (struct zs_key){ks->k[i].keytag, ks->k[i].algorithm, ks->k[i].publish,
-		                          ks->k[i].ksk, ks->k[i].zsk};
 	snprintf(zid, sizeof(zid), "%" PRId64, z->id);
 	rc = db_query(db, "sgn_soa_todo",
 	              "SELECT sortkey, type, owner, ttl, rdata, sigs FROM rrset WHERE zone_id = $1 "

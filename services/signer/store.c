@@ -87,6 +87,24 @@ sgn_bytea_text(const uint8_t *b, size_t n, char *out)
 }
 
 ods_err
+sgn_rec_text(const uint8_t *owner, size_t owner_len, uint16_t type, uint32_t ttl,
+             const uint8_t *rdata, size_t rdlen, struct sgn_rec_text *t)
+{
+	uint8_t key[DNS_SORTKEY_MAX];
+	size_t key_len = 0;
+
+	if (owner_len > 255 || rdlen > 65535 ||
+	    dns_sortkey_from_wire(owner, owner_len, key, sizeof(key), &key_len) != ODS_OK)
+		return ODS_EINVAL;
+	sgn_bytea_text(key, key_len, t->key);
+	sgn_bytea_text(owner, owner_len, t->owner);
+	sgn_bytea_text(rdata, rdlen, t->rdata);
+	snprintf(t->type, sizeof(t->type), "%u", type);
+	snprintf(t->ttl, sizeof(t->ttl), "%" PRIu32, ttl);
+	return ODS_OK;
+}
+
+ods_err
 sgn_stage_prepare(struct db *db, struct diag *d)
 {
 	return db_exec(db,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lib/base/err.h"
+#include "lib/dns/sortkey.h"
 
 struct db;
 struct db_copy;
@@ -28,6 +29,19 @@ void sgn_rows_free(struct sgn_rows *r);
 
 /* "\x" + hex of b into out (2 * n + 3 bytes): bytea in PostgreSQL's text form. */
 void sgn_bytea_text(const uint8_t *b, size_t n, char *out);
+
+/* One record as the text fields of a stage_rr row; reused from record to record (no
+ * allocation). */
+struct sgn_rec_text {
+	char key[2 * DNS_SORTKEY_MAX + 3];
+	char owner[2 * 255 + 3];
+	char type[8];
+	char ttl[16];
+	char rdata[2 * 65535 + 3];
+};
+/* Fill t; ODS_EINVAL when owner is not a valid wire name. */
+ods_err sgn_rec_text(const uint8_t *owner, size_t owner_len, uint16_t type, uint32_t ttl,
+                     const uint8_t *rdata, size_t rdlen, struct sgn_rec_text *t);
 
 /* The staging tables of this connection (temporary, emptied at commit): stage_rr holds
  * records (sortkey, type, owner, ttl, rdata, src), stage_set their RRsets. */

@@ -42,8 +42,8 @@ soa_fixed(const uint8_t *rdata, size_t n)
 	return m + r;
 }
 
-static uint32_t
-get32(const uint8_t *p)
+uint32_t
+wire_get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
@@ -64,7 +64,7 @@ wire_soa_serial(const uint8_t *rdata, size_t n, uint32_t *serial)
 
 	if (o == 0)
 		return ODS_EINVAL;
-	*serial = get32(rdata + o);
+	*serial = wire_get32(rdata + o);
 	return ODS_OK;
 }
 

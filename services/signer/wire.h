@@ -8,6 +8,9 @@
 
 #include "lib/base/err.h"
 
+/* The big-endian 32-bit value at p. */
+uint32_t wire_get32(const uint8_t *p);
+
 /* Length of the name at p (within n bytes), root label included; 0 when malformed. */
 size_t wire_name_len(const uint8_t *p, size_t n);
 /* Equal names, ASCII case ignored. */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "services/enforcer/rpc/common.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #include "lib/base/arena.h"
@@ -88,16 +87,8 @@ enf_rpc_strv_add(struct rpc_call *c, char ***v, size_t *n, size_t *cap, const ch
 ods_err
 enf_rpc_zone_name(struct rpc_call *c, const char *in, char *out, size_t cap)
 {
-	uint8_t wire[DNS_NAME_WIRE_MAX];
-	size_t wl = 0, n = strlen(in);
-
-	if (n == 0 || n >= cap || dns_name_to_wire(in, wire, sizeof(wire), &wl) != ODS_OK)
+	if (dns_zone_name_normal(in, out, cap) != ODS_OK)
 		return diag_fail(&c->diag, ODS_EINVAL, "zone", "'%s' is not a valid zone name", in);
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
-	out[n] = '\0';
-	if (n > 1 && out[n - 1] == '.')
-		out[n - 1] = '\0';
 	return ODS_OK;
 }
 
