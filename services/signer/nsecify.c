@@ -194,7 +194,8 @@ walk_names(struct walk *w, struct zd_walk *zw, struct diag *d)
 			uint16_t types[TYPES_MAX];
 			size_t nt = parse_types(PQgetvalue(res, i, 2), types, TYPES_MAX);
 			if (!db_bytea_decode(PQgetvalue(res, i, 1), owner, sizeof(owner), &owner_len)) {
-				rc = diag_fail(d, ODS_EINTERNAL, "denial", "bad stored owner");
+				rc = diag_fail(d, ODS_EINTERNAL, w->z->name, "the stored owner at sort key %s "
+				               "does not decode", PQgetvalue(res, i, 0));
 				break;
 			}
 			w->cur_key = PQgetvalue(res, i, 0);

@@ -105,7 +105,7 @@ new_soa(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sgn
 
 /* One stored RRset as master-file lines. */
 static ods_err
-write_rrset(FILE *f, const uint8_t *owner, size_t owner_len, uint16_t type, uint32_t ttl,
+write_rrset(FILE *f, const char *zone, const uint8_t *owner, size_t owner_len, uint16_t type, uint32_t ttl,
             const uint8_t *rdata, size_t rdata_len, const uint8_t *sigs, size_t sigs_len,
             struct diag *d)
 {
@@ -119,7 +119,8 @@ write_rrset(FILE *f, const uint8_t *owner, size_t owner_len, uint16_t type, uint
 			size_t l = (size_t)p[at] << 8 | p[at + 1];
 			at += 2;
 			if (at + l > n)
-				return diag_fail(d, ODS_EINTERNAL, "publish", "bad stored RRset");
+				return diag_fail(d, ODS_EINTERNAL, zone, "a stored RRset of type %u does "
+				                 "not decode", type);
 			size_t w = 0;
 			memcpy(wire, owner, owner_len);
 			w = owner_len;
@@ -134,7 +135,7 @@ write_rrset(FILE *f, const uint8_t *owner, size_t owner_len, uint16_t type, uint
 			ldns_rr *rr = NULL;
 			size_t pos = 0;
 			if (ldns_wire2rr(&rr, wire, w, &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
-				return diag_fail(d, ODS_EINTERNAL, "publish", "cannot print a record of type %u",
+				return diag_fail(d, ODS_EINTERNAL, zone, "cannot print a record of type %u",
 				                 t);
 			char *txt = ldns_rr2str(rr);
 			ldns_rr_free(rr);
@@ -186,9 +187,10 @@ write_zone(struct db *db, const struct sgn_zone *z, const char *path, uint64_t *
 			if (!rd || !sg || !db_bytea_decode(PQgetvalue(res, i, 0), owner, sizeof(owner), &ol) ||
 			    !db_bytea_decode(PQgetvalue(res, i, 3), rd, rcap, &rl) ||
 			    (!PQgetisnull(res, i, 4) && !db_bytea_decode(PQgetvalue(res, i, 4), sg, scap, &sl)))
-				rc = diag_fail(d, ODS_EINTERNAL, "publish", "bad stored RRset");
+				rc = diag_fail(d, ODS_EINTERNAL, z->name, "a stored RRset of type %s does not "
+				               "decode", PQgetvalue(res, i, 1));
 			else
-				rc = write_rrset(f, owner, ol, (uint16_t)strtoul(PQgetvalue(res, i, 1), NULL, 10),
+				rc = write_rrset(f, z->name, owner, ol, (uint16_t)strtoul(PQgetvalue(res, i, 1), NULL, 10),
 				                 (uint32_t)strtoul(PQgetvalue(res, i, 2), NULL, 10), rd, rl, sg,
 				                 sl, d);
 			free(rd);

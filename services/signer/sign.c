@@ -408,7 +408,8 @@ sign_batch(struct range_ctx *c, PGresult *res, struct diag *d)
 		    (!PQgetisnull(res, i, 5) && !db_bytea_decode(sgt, sigs, sgcap, &sigs_len))) {
 			free(rdata);
 			free(sigs);
-			rc = diag_fail(d, ODS_EINTERNAL, "sign", "bad stored RRset");
+			rc = diag_fail(d, ODS_EINTERNAL, c->z->name, "the stored RRset of type %u at sort "
+			               "key %s does not decode", type, PQgetvalue(res, i, 0));
 			break;
 		}
 		const uint8_t *have_rd[SIGS_MAX];
