@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PATH_NEW_MAX 4096
+#include "lib/base/file.h"
 
 ods_err
 cli_file_read(const char *path, size_t max, char **out, size_t *len, struct diag *d)
@@ -65,33 +65,10 @@ cli_file_read(const char *path, size_t max, char **out, size_t *len, struct diag
 ods_err
 cli_file_write(const char *path, const char *data, size_t len, struct diag *d)
 {
-	char tmp[PATH_NEW_MAX];
-	FILE *f;
-
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
 			return diag_fail(d, ODS_EIO, "stdout", "cannot write: %s", strerror(errno));
 		return ODS_OK;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
-		return diag_fail(d, ODS_EINVAL, path, "path too long");
-	f = fopen(tmp, "wb");
-	if (f == NULL)
-		return diag_fail(d, ODS_EIO, tmp, "cannot create: %s", strerror(errno));
-	bool ok = fwrite(data, 1, len, f) == len;
-	int saved = errno;
-	if (fclose(f) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		remove(tmp);
-		return diag_fail(d, ODS_EIO, tmp, "cannot write: %s", strerror(saved));
-	}
-	if (rename(tmp, path) != 0) {
-		saved = errno;
-		remove(tmp);
-		return diag_fail(d, ODS_EIO, path, "cannot replace: %s", strerror(saved));
-	}
-	return ODS_OK;
+	return file_replace(path, data, len, d);
 }

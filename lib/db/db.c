@@ -741,12 +741,17 @@ db_bytea_text(const uint8_t *b, size_t n)
 {
 	char *s = malloc(2 * n + 3);
 
-	if (s == NULL)
-		return NULL;
-	s[0] = '\\';
-	s[1] = 'x';
-	hex_encode(b, n, s + 2);
+	if (s)
+		db_bytea_text_into(b, n, s);
 	return s;
+}
+
+void
+db_bytea_text_into(const uint8_t *b, size_t n, char *out)
+{
+	out[0] = '\\';
+	out[1] = 'x';
+	hex_encode(b, n, out + 2);
 }
 
 bool

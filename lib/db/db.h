@@ -149,4 +149,6 @@ ods_err db_wait_notify(struct db *db, int timeout_ms, struct diag *d);
 /* bytea in PostgreSQL's text hex form: "\x0a1b..." for a parameter (malloc'd, NULL when out
  * of memory), and a result value decoded into out (cap bytes; false if malformed or too long). */
 char *db_bytea_text(const uint8_t *b, size_t n);
+/* The same into out, which has room for 2 * n + 3 bytes (no allocation). */
+void db_bytea_text_into(const uint8_t *b, size_t n, char *out);
 bool db_bytea_decode(const char *s, uint8_t *out, size_t cap, size_t *len);

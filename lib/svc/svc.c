@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/base/file.h"
 #include "lib/base/log.h"
 #include "lib/base/metrics.h"
 #include "lib/db/db.h"
@@ -185,7 +186,6 @@ static void
 pidfile_write(struct svc *s)
 {
 	const char *path = pid_path(s);
-	char tmp[4096];
 	FILE *f;
 
 	if (path == NULL || path[0] == '\0')
@@ -202,12 +202,11 @@ pidfile_write(struct svc *s)
 			return;
 		}
 	}
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
-	if (f == NULL || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0 ||
-	    rename(tmp, path) != 0) {
-		log_warning("svc", "pidfile_failed", "path=%s: cannot write it", path);
-		(void)unlink(tmp);
+	char text[24];
+	struct diag d = {0};
+	int n = snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	if (file_replace(path, text, (size_t)n, &d) != ODS_OK) {
+		log_warning("svc", "pidfile_failed", "path=%s: cannot write it: %s", path, d.msg);
 		return;
 	}
 	s->wrote_pidfile = true;

@@ -137,16 +137,18 @@ warn_ttl_conflicts(struct stage *st, struct db *db)
 
 static ods_err
 load_into(struct stage *sg, struct db *db, const struct sgn_zone *z, const struct sgn_keys *ks,
-          struct sgn_stats *st, uint32_t *inbound_serial, struct diag *d)
+          struct sgn_stats *st, uint32_t *inbound_serial, bool *input_fault, struct diag *d)
 {
 	struct zreader_stats rs = {0};
 	int64_t t0 = clock_mono_ms();
 	uint64_t changed = 0;
 	ods_err rc;
 
-	if (strcmp(z->input_type, "File") != 0)
+	if (strcmp(z->input_type, "File") != 0) {
+		*input_fault = true;
 		return diag_fail(d, ODS_EINVAL, z->name, "input adapter %s is not supported; only File",
 		                 z->input_type);
+	}
 	rc = sgn_stage_prepare(db, d);
 	if (rc == ODS_OK)
 		rc = db_copy_begin(db, SGN_STAGE_COPY, &sg->copy, d);
@@ -161,12 +163,17 @@ load_into(struct stage *sg, struct db *db, const struct sgn_zone *z, const struc
 	    .arg = sg,
 	};
 	rc = zreader_read(&o, &rs, d);
-	if (rc != ODS_OK && sg->rc != ODS_OK) {
+	if (rc != ODS_OK && sg->rc != ODS_OK) { /* our callback stopped it */
 		rc = sg->rc;
 		*d = sg->d;
+		*input_fault = rc == ODS_EINVAL; /* a record we could not take, not the database */
+	} else if (rc != ODS_OK) {
+		*input_fault = rc == ODS_EINVAL || rc == ODS_EIO; /* syntax, unreadable file */
 	}
-	if (rc == ODS_OK && !sg->have_soa)
+	if (rc == ODS_OK && !sg->have_soa) {
+		*input_fault = true;
 		rc = diag_fail(d, ODS_EINVAL, z->input_path, "no SOA record at the apex %s.", z->name);
+	}
 	if (rc == ODS_OK)
 		rc = stage_keys(sg, ks);
 	if (rc == ODS_OK && sg->rc != ODS_OK) {
@@ -207,7 +214,7 @@ load_into(struct stage *sg, struct db *db, const struct sgn_zone *z, const struc
 
 ods_err
 sgn_load(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sgn_keys *ks,
-         struct sgn_stats *st, uint32_t *inbound_serial, struct diag *d)
+         struct sgn_stats *st, uint32_t *inbound_serial, bool *input_fault, struct diag *d)
 {
 	struct stage *sg = calloc(1, sizeof(*sg)); /* with its 128 KiB record buffer */
 	ods_err rc;
@@ -217,7 +224,7 @@ sgn_load(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sg
 		return diag_fail(d, ODS_ENOMEM, "load", "out of memory");
 	sg->z = z;
 	sg->max_ttl = (uint32_t)z->sc->max_zone_ttl_s;
-	rc = load_into(sg, db, z, ks, st, inbound_serial, d);
+	rc = load_into(sg, db, z, ks, st, inbound_serial, input_fault, d);
 	free(sg);
 	return rc;
 }

@@ -25,7 +25,9 @@
 #include "services/signer/zone/denial.h"
 
 #define FETCH 5000
-#define TYPES_MAX 256
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define TYPES_MAX 1024 /* RRset types at one name, with room for RRSIG, NSEC(3), NSEC3PARAM */
 #define KIND_COPY "COPY stage_kind (sortkey, kind) FROM STDIN"
 #define HASH_COPY "COPY stage_hash (hash, types) FROM STDIN"
 
@@ -121,8 +123,8 @@ on_name(void *arg, const struct zd_name *n)
 			tb[2 * i] = (uint8_t)(n->bitmap_types[i] >> 8);
 			tb[2 * i + 1] = (uint8_t)n->bitmap_types[i];
 		}
-		sgn_bytea_text(h, hl, hx);
-		sgn_bytea_text(tb, 2 * nt, types);
+		db_bytea_text_into(h, hl, hx);
+		db_bytea_text_into(tb, 2 * nt, types);
 		if (sgn_rows_add(&w->hashes, (const char *[]){hx, types}) != ODS_OK)
 			fail(w, ODS_ENOMEM, "denial", "out of memory");
 		return;
@@ -136,13 +138,13 @@ on_name(void *arg, const struct zd_name *n)
 	w->have_prev = true;
 }
 
-/* "{1,2,6}" → types */
-static size_t
-parse_types(const char *s, uint16_t *out, size_t cap)
+/* "{1,2,6}" → types; false when there are more than cap. */
+static bool
+parse_types(const char *s, uint16_t *out, size_t cap, size_t *count)
 {
 	size_t n = 0;
 
-	while (*s && n < cap) {
+	while (*s) {
 		while (*s == '{' || *s == ',' || *s == '}')
 			s++;
 		if (*s == '\0')
@@ -151,10 +153,13 @@ parse_types(const char *s, uint16_t *out, size_t cap)
 		unsigned long v = strtoul(s, &end, 10);
 		if (end == s)
 			break;
+		if (n == cap)
+			return false;
 		out[n++] = (uint16_t)v;
 		s = end;
 	}
-	return n;
+	*count = n;
+	return true;
 }
 
 static ods_err
@@ -184,7 +189,7 @@ walk_names(struct walk *w, struct zd_walk *zw, struct diag *d)
 	rc = db_exec(w->db, sql, d);
 	while (rc == ODS_OK) {
 		PGresult *res = NULL;
-		rc = db_query(w->db, "sgn_fetch_names", "FETCH " "5000" " FROM names", 0, NULL, &res, d);
+		rc = db_query(w->db, "sgn_fetch_names", "FETCH " STR(FETCH) " FROM names", 0, NULL, &res, d);
 		if (rc != ODS_OK)
 			break;
 		int n = PQntuples(res);
@@ -192,7 +197,12 @@ walk_names(struct walk *w, struct zd_walk *zw, struct diag *d)
 			uint8_t owner[255];
 			size_t owner_len = 0;
 			uint16_t types[TYPES_MAX];
-			size_t nt = parse_types(PQgetvalue(res, i, 2), types, TYPES_MAX);
+			size_t nt = 0;
+			if (!parse_types(PQgetvalue(res, i, 2), types, TYPES_MAX - 3, &nt)) {
+				rc = diag_fail(d, ODS_EINVAL, w->z->name, "the name at sort key %s has more "
+				               "than %d RRset types", PQgetvalue(res, i, 0), TYPES_MAX - 3);
+				break;
+			}
 			if (!db_bytea_decode(PQgetvalue(res, i, 1), owner, sizeof(owner), &owner_len)) {
 				rc = diag_fail(d, ODS_EINTERNAL, w->z->name, "the stored owner at sort key %s "
 				               "does not decode", PQgetvalue(res, i, 0));
@@ -250,7 +260,7 @@ link_nsec3(struct walk *w, struct diag *d)
 
 	while (rc == ODS_OK) {
 		PGresult *res = NULL;
-		rc = db_query(w->db, "sgn_fetch_hashes", "FETCH 5000 FROM hashes", 0, NULL, &res, d);
+		rc = db_query(w->db, "sgn_fetch_hashes", "FETCH " STR(FETCH) " FROM hashes", 0, NULL, &res, d);
 		if (rc != ODS_OK)
 			break;
 		int n = PQntuples(res);
@@ -304,7 +314,7 @@ link_nsec3(struct walk *w, struct diag *d)
 }
 
 static ods_err
-nsec3param(struct walk *w)
+nsec3param(struct walk *w, struct diag *d)
 {
 	const struct signconf *sc = w->z->sc;
 	uint8_t rd[300];
@@ -312,8 +322,12 @@ nsec3param(struct walk *w)
 
 	if (zd_nsec3param_rdata((uint8_t)sc->nsec3_algorithm, (uint16_t)sc->nsec3_iterations,
 	                        w->salt, (uint8_t)w->salt_len, rd, sizeof(rd), &len) != ODS_OK)
-		return diag_fail(&w->d, ODS_EINVAL, "denial", "bad NSEC3 parameters");
+		return diag_fail(d, ODS_EINVAL, w->z->name, "NSEC3 parameters (algorithm %d, %d "
+		                 "iterations, salt of %zu bytes) make no NSEC3PARAM record",
+		                 sc->nsec3_algorithm, sc->nsec3_iterations, w->salt_len);
 	stage(w, w->z->apex, w->z->apex_len, ZT_NSEC3PARAM, (uint32_t)sc->nsec3_ttl_s, rd, len);
+	if (w->rc != ODS_OK)
+		*d = w->d;
 	return w->rc;
 }
 
@@ -389,9 +403,7 @@ sgn_nsecify(struct sgn *s, struct db *db, const struct sgn_zone *z, struct sgn_s
 	if (rc == ODS_OK && sc->nsec3) {
 		rc = link_nsec3(&w, d);
 		if (rc == ODS_OK)
-			rc = nsec3param(&w);
-		if (rc != ODS_OK && w.rc != ODS_OK)
-			*d = w.d;
+			rc = nsec3param(&w, d);
 	}
 	if (rc == ODS_OK)
 		rc = sgn_rows_copy(db, &w.recs, SGN_STAGE_COPY, d);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "lib/base/clock.h"
+#include "lib/base/file.h"
 #include "lib/base/log.h"
 #include "lib/conf/kasp.h"
 #include "lib/db/db.h"
@@ -28,6 +29,8 @@
 #include "services/signer/zone/serial.h"
 
 #define OUT_FETCH 5000
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 extern char **environ;
 
@@ -57,9 +60,9 @@ new_soa(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sgn
 
 	snprintf(zid, sizeof(zid), "%" PRId64, z->id);
 	rc = db_query(db, "sgn_soa_get",
-	              "SELECT r.rdata, sz.inbound_serial, sz.outbound_serial, sz.forced_serial "
-	              "FROM rrset r LEFT JOIN signer_zone sz ON sz.zone_id = r.zone_id WHERE "
-	              "r.zone_id = $1 AND r.type = 6 ORDER BY r.sortkey LIMIT 1",
+	              "SELECT r.rdata, sz.inbound_serial, sz.outbound_serial FROM rrset r LEFT JOIN "
+	              "signer_zone sz ON sz.zone_id = r.zone_id WHERE r.zone_id = $1 AND r.type = 6 "
+	              "ORDER BY r.sortkey LIMIT 1",
 	              1, (const char *[]){zid}, &res, d);
 	if (rc != ODS_OK)
 		return rc;
@@ -76,24 +79,20 @@ new_soa(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct sgn
 	uint32_t inbound = (uint32_t)strtoull(PQgetvalue(res, 0, 1), NULL, 10);
 	bool has_prev = !PQgetisnull(res, 0, 2);
 	uint32_t prev = has_prev ? (uint32_t)strtoull(PQgetvalue(res, 0, 2), NULL, 10) : 0;
-	bool has_forced = job->has_serial || !PQgetisnull(res, 0, 3);
-	uint32_t forced = job->has_serial ? job->serial
-	                                  : (uint32_t)strtoull(PQgetvalue(res, 0, 3), NULL, 10);
 	PQclear(res);
 	bool ignored = false;
 	rc = zserial_next(serial_mode(z->sc->serial), inbound, has_prev, prev, sgn_now(s),
-	                  has_forced, forced, serial, &ignored, d);
+	                  job->has_serial, job->serial, serial, &ignored, d);
 	if (rc != ODS_OK)
 		return rc;
 	if (ignored)
 		log_warning("publish", "serial", "zone=%s serial %" PRIu32 " is not an increase over %"
-		            PRIu32 "; %" PRIu32 " used", z->name, forced, prev, *serial);
+		            PRIu32 "; %" PRIu32 " used", z->name, job->serial, prev, *serial);
 	if (wire_soa_set(rd + 2, rdl - 2, *serial, (uint32_t)z->sc->soa_minimum_s) != ODS_OK)
 		return diag_fail(d, ODS_EINTERNAL, z->name, "bad stored SOA");
-	char *hex = malloc(2 * rdl + 3), ttl[24];
+	char *hex = db_bytea_text(rd, rdl), ttl[24];
 	if (hex == NULL)
 		return diag_fail(d, ODS_ENOMEM, "publish", "out of memory");
-	sgn_bytea_text(rd, rdl, hex);
 	snprintf(ttl, sizeof(ttl), "%" PRId64, z->sc->soa_ttl_s);
 	rc = db_query(db, "sgn_soa_set",
 	              "UPDATE rrset SET rdata = $2, ttl = $3, sigs = NULL, nsigs = 0, refresh_at = 0 "
@@ -115,23 +114,24 @@ write_rrset(FILE *f, const char *zone, const uint8_t *owner, size_t owner_len, u
 		const uint8_t *p = pass ? sigs : rdata;
 		size_t n = pass ? sigs_len : rdata_len, at = 0;
 		uint16_t t = pass ? 46 : type;
-		while (at + 2 <= n) {
-			size_t l = (size_t)p[at] << 8 | p[at + 1];
-			at += 2;
-			if (at + l > n)
+		for (;;) {
+			const uint8_t *item = NULL;
+			size_t l = 0;
+			int got = wire_lp_next(p, n, &at, &item, &l);
+			if (got == 0)
+				break;
+			if (got < 0)
 				return diag_fail(d, ODS_EINTERNAL, zone, "a stored RRset of type %u does "
 				                 "not decode", type);
-			size_t w = 0;
+			size_t w = owner_len;
 			memcpy(wire, owner, owner_len);
-			w = owner_len;
 			uint8_t hdr[10] = {(uint8_t)(t >> 8), (uint8_t)t, 0, 1, (uint8_t)(ttl >> 24),
 			                   (uint8_t)(ttl >> 16), (uint8_t)(ttl >> 8), (uint8_t)ttl,
 			                   (uint8_t)(l >> 8), (uint8_t)l};
 			memcpy(wire + w, hdr, 10);
 			w += 10;
-			memcpy(wire + w, p + at, l);
+			memcpy(wire + w, item, l);
 			w += l;
-			at += l;
 			ldns_rr *rr = NULL;
 			size_t pos = 0;
 			if (ldns_wire2rr(&rr, wire, w, &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
@@ -174,7 +174,7 @@ write_zone(struct db *db, const struct sgn_zone *z, const char *path, uint64_t *
 	*rrsets = 0;
 	while (rc == ODS_OK) {
 		PGresult *res = NULL;
-		rc = db_query(db, "sgn_fetch_out", "FETCH 5000 FROM out", 0, NULL, &res, d);
+		rc = db_query(db, "sgn_fetch_out", "FETCH " STR(OUT_FETCH) " FROM out", 0, NULL, &res, d);
 		if (rc != ODS_OK)
 			break;
 		int n = PQntuples(res);
@@ -283,30 +283,28 @@ chunk_stats(struct db *db, const struct sgn_job *job, struct sgn_stats *st)
 	PQclear(res);
 }
 
+/* The zone's bookkeeping, and its next resign. */
 static ods_err
 finish(struct sgn *s, struct db *db, const struct sgn_zone *z, uint32_t serial,
        const char *stats, struct diag *d)
 {
-	char zid[24], ser[16], ver[24], at[24], resign[24];
+	char zid[24], ser[16], ver[24], at[24];
 	int64_t now = sgn_now(s);
 
 	snprintf(zid, sizeof(zid), "%" PRId64, z->id);
 	snprintf(ser, sizeof(ser), "%" PRIu32, serial);
 	snprintf(ver, sizeof(ver), "%" PRId64, z->signconf_version);
 	snprintf(at, sizeof(at), "%" PRId64, now);
-	snprintf(resign, sizeof(resign), "%" PRId64, now + z->sc->resign_s);
-	/* The next resign, unless a sign job is queued already. */
-	return db_query(db, "sgn_finish",
-	                "WITH u AS (INSERT INTO signer_zone (zone_id, outbound_serial, "
-	                "signconf_version, published_at, last_stats, last_error, forced_serial) "
-	                "VALUES ($1, $2, $3, to_timestamp($4), $5, '', NULL) ON CONFLICT (zone_id) "
-	                "DO UPDATE SET outbound_serial = $2, signconf_version = $3, published_at = "
-	                "to_timestamp($4), last_stats = $5, last_error = '', forced_serial = NULL, "
-	                "updated_at = now() RETURNING zone_id) "
-	                "INSERT INTO job (zone_id, kind, reason, not_before) SELECT $1, 'sign', "
-	                "'resign', to_timestamp($6) FROM u WHERE NOT EXISTS (SELECT 1 FROM job "
-	                "WHERE zone_id = $1 AND kind = 'sign' AND state = 'queued')",
-	                6, (const char *[]){zid, ser, ver, at, stats, resign}, NULL, d);
+	ods_err rc = db_query(db, "sgn_finish",
+	                      "INSERT INTO signer_zone (zone_id, outbound_serial, signconf_version, "
+	                      "published_at, last_stats, last_error) VALUES ($1, $2, $3, "
+	                      "to_timestamp($4), $5, '') ON CONFLICT (zone_id) DO UPDATE SET "
+	                      "outbound_serial = $2, signconf_version = $3, published_at = "
+	                      "to_timestamp($4), last_stats = $5, last_error = '', updated_at = now()",
+	                      5, (const char *[]){zid, ser, ver, at, stats}, NULL, d);
+	if (rc == ODS_OK)
+		rc = sgn_queue_resign(db, z->id, now + z->sc->resign_s, d);
+	return rc;
 }
 
 ods_err
@@ -337,6 +335,7 @@ sgn_publish(struct sgn *s, struct db *db, const struct sgn_zone *z, const struct
 		(void)unlink(tmp);
 		return rc;
 	}
+	file_sync_dir(z->output_path);
 	PGresult *res = NULL;
 	char zid[24];
 	snprintf(zid, sizeof(zid), "%" PRId64, z->id);

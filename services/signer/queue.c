@@ -27,6 +27,7 @@
 #define MAX_ATTEMPTS 5
 #define RETRY_S 10
 #define UNAVAIL_RETRY_S 5
+#define DEFAULT_RESIGN_S 3600 /* a failed zone's next try when its signconf is unknown */
 #define CHUNK_RRSETS 20000 /* a zone with more RRsets to sign is split into chunks */
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -120,28 +121,51 @@ claim(struct sgn *s, struct db *db, struct sgn_job *j, struct diag *d)
 	return ODS_OK;
 }
 
-/* Sign jobs of the same zone queued meanwhile: merged into j (their forced serial too). */
+/* Sign jobs of the same zone due meanwhile are merged into j; a forced serial among them
+ * is kept on j's row, so a retry or the publish phase still finds it. */
 static void
-merge_queued(struct db *db, struct sgn_job *j)
+merge_queued(struct sgn *s, struct db *db, struct sgn_job *j)
 {
-	char id[24], zid[24];
+	char id[24], zid[24], now[24], ser[16];
 	PGresult *res = NULL;
 	struct diag d = {0};
 
 	snprintf(id, sizeof(id), "%" PRId64, j->id);
 	snprintf(zid, sizeof(zid), "%" PRId64, j->zone_id);
+	snprintf(now, sizeof(now), "%" PRId64, sgn_now(s));
 	if (db_query(db, "sgn_merge",
 	             "WITH m AS (UPDATE job SET state = 'done', error = 'merged into job ' || $1, "
 	             "updated_at = now() WHERE zone_id = $2 AND kind = 'sign' AND state = "
-	             "'queued' AND phase = 'load' AND id <> $1 AND not_before <= now() RETURNING "
-	             "serial) SELECT max(serial) FROM m",
-	             2, (const char *[]){id, zid}, &res, &d) != ODS_OK)
+	             "'queued' AND phase = 'load' AND id <> $1 AND not_before <= to_timestamp($3) "
+	             "RETURNING serial) SELECT max(serial) FROM m",
+	             3, (const char *[]){id, zid, now}, &res, &d) != ODS_OK)
 		return;
-	if (!j->has_serial && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+	bool got = !j->has_serial && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
+	if (got) {
 		j->has_serial = true;
 		j->serial = (uint32_t)strtoull(PQgetvalue(res, 0, 0), NULL, 10);
 	}
 	PQclear(res);
+	if (!got)
+		return;
+	snprintf(ser, sizeof(ser), "%" PRIu32, j->serial);
+	(void)db_query(db, "sgn_merge_serial", "UPDATE job SET serial = $2 WHERE id = $1", 2,
+	               (const char *[]){id, ser}, NULL, &d);
+}
+
+ods_err
+sgn_queue_resign(struct db *db, int64_t zone_id, int64_t at, struct diag *d)
+{
+	char zid[24], when[24];
+
+	snprintf(zid, sizeof(zid), "%" PRId64, zone_id);
+	snprintf(when, sizeof(when), "%" PRId64, at);
+	return db_query(db, "sgn_queue_resign",
+	                "INSERT INTO job (zone_id, kind, reason, not_before) SELECT $1, 'sign', "
+	                "'resign', to_timestamp($2) WHERE NOT EXISTS (SELECT 1 FROM job WHERE "
+	                "zone_id = $1 AND kind = 'sign' AND state = 'queued') AND EXISTS (SELECT 1 "
+	                "FROM zone WHERE id = $1)",
+	                2, (const char *[]){zid, when}, NULL, d);
 }
 
 /* --- finishing ---------------------------------------------------------------------------- */
@@ -160,12 +184,68 @@ job_set(struct sgn *s, struct db *db, const struct sgn_job *j, const char *sql_n
 	return db_query(db, sql_name, sql, 2 + n_extra, v, NULL, d);
 }
 
+/* A chunk that gave up takes its sign job with it: the parent fails and the chunks not
+ * begun are cancelled (running ones finish, but nothing publishes). One transaction, the
+ * parent locked, as chunk_done does. */
+static void
+chunk_give_up(struct sgn *s, struct db *db, const struct sgn_job *j, const char *err)
+{
+	char pid[24], id[24];
+	struct db_tx *tx = NULL;
+	struct diag d = {0};
+	ods_err rc = db_tx_begin(db, &tx, &d);
+
+	snprintf(pid, sizeof(pid), "%" PRId64, j->parent_id);
+	snprintf(id, sizeof(id), "%" PRId64, j->id);
+	if (rc == ODS_OK)
+		rc = db_query(db, "sgn_parent_lock", "SELECT id FROM job WHERE id = $1 FOR UPDATE", 1,
+		              (const char *[]){pid}, NULL, &d);
+	if (rc == ODS_OK)
+		rc = job_set(s, db, j, "sgn_job_park",
+		             "UPDATE job SET state = 'parked', error = $3, lease_owner = NULL, "
+		             "lease_until = NULL, updated_at = now() WHERE id = $1 AND lease_owner = $2",
+		             1, (const char *[]){err}, &d);
+	if (rc == ODS_OK)
+		rc = db_query(db, "sgn_parent_fail",
+		              "WITH p AS (UPDATE job SET state = 'failed', error = 'chunk ' || $2 || "
+		              "' gave up: ' || $3, updated_at = now() WHERE id = $1 AND state = "
+		              "'waiting' RETURNING id) UPDATE job SET state = 'failed', error = "
+		              "'cancelled: chunk ' || $2 || ' gave up', updated_at = now() WHERE "
+		              "parent_id IN (SELECT id FROM p) AND state = 'queued'",
+		              3, (const char *[]){pid, id, err}, NULL, &d);
+	if (rc == ODS_OK)
+		rc = db_tx_commit(&tx, &d);
+	else
+		db_tx_rollback(tx);
+	if (rc != ODS_OK)
+		log_error("queue", "give_up_failed", "job=%" PRId64 " %s", j->id, d.msg);
+}
+
+/* The zone's error for `ods-signer zones -v`, and its next try at its next resign: a zone
+ * whose sign job ended badly is never left without one. */
+static void
+zone_failed(struct sgn *s, struct db *db, const struct sgn_job *j, const char *err,
+            int64_t resign_s)
+{
+	struct diag d = {0};
+	char zid[24];
+
+	snprintf(zid, sizeof(zid), "%" PRId64, j->zone_id);
+	(void)db_query(db, "sgn_zone_error",
+	               "INSERT INTO signer_zone (zone_id, last_error) SELECT $1, $2 WHERE EXISTS "
+	               "(SELECT 1 FROM zone WHERE id = $1) ON CONFLICT (zone_id) DO UPDATE SET "
+	               "last_error = $2, updated_at = now()",
+	               2, (const char *[]){zid, err}, NULL, &d);
+	if (sgn_queue_resign(db, j->zone_id, sgn_now(s) + resign_s, &d) != ODS_OK)
+		log_error("queue", "resign_not_queued", "zone_id=%" PRId64 " %s", j->zone_id, d.msg);
+}
+
 /* Back to the queue in after_s seconds (cluster clock), the error kept; parked after
  * MAX_ATTEMPTS unless counted is false (the keystore or database was away: no fault of the
  * job). */
 static void
 job_retry(struct sgn *s, struct db *db, const struct sgn_job *j, const char *err,
-          int64_t after_s, bool counted)
+          int64_t after_s, bool counted, int64_t resign_s)
 {
 	char at[24];
 	struct diag d = {0};
@@ -175,10 +255,15 @@ job_retry(struct sgn *s, struct db *db, const struct sgn_job *j, const char *err
 	if (park) {
 		log_error("queue", "parked", "job=%" PRId64 " zone_id=%" PRId64 " after %d attempts: %s",
 		          j->id, j->zone_id, j->attempts, err);
-		(void)job_set(s, db, j, "sgn_job_park",
-		              "UPDATE job SET state = 'parked', error = $3, lease_owner = NULL, "
-		              "lease_until = NULL, updated_at = now() WHERE id = $1 AND lease_owner = $2",
-		              1, (const char *[]){err}, &d);
+		if (j->parent_id)
+			chunk_give_up(s, db, j, err);
+		else
+			(void)job_set(s, db, j, "sgn_job_park",
+			              "UPDATE job SET state = 'parked', error = $3, lease_owner = NULL, "
+			              "lease_until = NULL, updated_at = now() WHERE id = $1 AND "
+			              "lease_owner = $2",
+			              1, (const char *[]){err}, &d);
+		zone_failed(s, db, j, err, resign_s);
 		return;
 	}
 	(void)job_set(s, db, j, counted ? "sgn_job_retry" : "sgn_job_retry_free",
@@ -192,23 +277,22 @@ job_retry(struct sgn *s, struct db *db, const struct sgn_job *j, const char *err
 	              2, (const char *[]){err, at}, &d);
 }
 
-/* A failure of the input (syntax, missing file): the job fails for good; the zone is tried
- * again at its next resign, and the last good output stays published. */
+/* A failure of the input (syntax, missing file) or a zone without signconf: the job fails
+ * for good, the last good output stays published, and the zone is tried again at its next
+ * resign. */
 static void
-job_failed(struct sgn *s, struct db *db, const struct sgn_job *j, const char *err)
+job_failed(struct sgn *s, struct db *db, const struct sgn_job *j, const char *err,
+           int64_t resign_s)
 {
 	struct diag d = {0};
-	char zid[24];
 
 	(void)job_set(s, db, j, "sgn_job_failed",
 	              "UPDATE job SET state = 'failed', error = $3, lease_owner = NULL, lease_until "
 	              "= NULL, updated_at = now() WHERE id = $1 AND lease_owner = $2",
 	              1, (const char *[]){err}, &d);
-	snprintf(zid, sizeof(zid), "%" PRId64, j->zone_id);
-	(void)db_query(db, "sgn_zone_error",
-	               "INSERT INTO signer_zone (zone_id, last_error) VALUES ($1, $2) ON CONFLICT "
-	               "(zone_id) DO UPDATE SET last_error = $2, updated_at = now()",
-	               2, (const char *[]){zid, err}, NULL, &d);
+	if (j->parent_id)
+		chunk_give_up(s, db, j, err);
+	zone_failed(s, db, j, err, resign_s);
 }
 
 static ods_err
@@ -283,7 +367,6 @@ plan_chunks(struct sgn *s, struct db *db, const struct sgn_job *j, const char *k
 	char zid[24], now[24], id[24], step[24];
 	PGresult *res = NULL;
 
-	(void)s;
 	snprintf(zid, sizeof(zid), "%" PRId64, j->zone_id);
 	snprintf(now, sizeof(now), "%" PRId64, sgn_now(s));
 	snprintf(id, sizeof(id), "%" PRId64, j->id);
@@ -330,12 +413,20 @@ plan_chunks(struct sgn *s, struct db *db, const struct sgn_job *j, const char *k
 	return rc;
 }
 
+/* How a job ended, beyond its error: what handle() needs to file it. */
+struct outcome {
+	bool input_fault;  /* the zone's input (or its adapter) is at fault: no retry */
+	int64_t resign_s;  /* the zone's Resign, when its next try is due */
+	char zone[256];    /* for the log */
+};
+
 static ods_err run_sign_load(struct sgn *s, struct db *db, struct sgn_job *j,
                              const struct sgn_zone *z, const struct sgn_keys *ks,
-                             struct sgn_stats *st, bool *waiting, struct diag *d);
+                             struct sgn_stats *st, bool *waiting, bool *input_fault,
+                             struct diag *d);
 
 static ods_err
-run_job(struct sgn *s, struct db *db, struct sgn_job *j, bool *input_fault, struct diag *d)
+run_job(struct sgn *s, struct db *db, struct sgn_job *j, struct outcome *o, struct diag *d)
 {
 	struct sgn_zone z = {0};
 	struct sgn_keys ks = {0};
@@ -344,9 +435,12 @@ run_job(struct sgn *s, struct db *db, struct sgn_job *j, bool *input_fault, stru
 	bool waiting = false;
 	ods_err rc;
 
-	*input_fault = false;
 	st.t_start_ms = clock_mono_ms();
 	rc = sgn_zone_load(db, j->zone_id, &z, d);
+	if (rc == ODS_OK) {
+		o->resign_s = z.sc->resign_s > 0 ? z.sc->resign_s : DEFAULT_RESIGN_S;
+		snprintf(o->zone, sizeof(o->zone), "%s", z.name);
+	}
 	if (rc == ODS_OK && !z.sc->passthrough)
 		rc = sgn_keys_load(s, z.sc, &ks, d);
 	if (rc != ODS_OK)
@@ -360,9 +454,7 @@ run_job(struct sgn *s, struct db *db, struct sgn_job *j, bool *input_fault, stru
 		goto out;
 	}
 	if (!j->publish) {
-		rc = run_sign_load(s, db, j, &z, &ks, &st, &waiting, d);
-		if (rc == ODS_EINVAL || rc == ODS_EIO)
-			*input_fault = true;
+		rc = run_sign_load(s, db, j, &z, &ks, &st, &waiting, &o->input_fault, d);
 		if (rc != ODS_OK || waiting)
 			goto out;
 	}
@@ -380,17 +472,18 @@ out:
  * nothing), then the chunks, or the signing here for a small zone. */
 static ods_err
 run_sign_load(struct sgn *s, struct db *db, struct sgn_job *j, const struct sgn_zone *z,
-              const struct sgn_keys *ks, struct sgn_stats *st, bool *waiting, struct diag *d)
+              const struct sgn_keys *ks, struct sgn_stats *st, bool *waiting, bool *input_fault,
+              struct diag *d)
 {
 	struct db_tx *tx = NULL;
 	uint32_t inbound = 0;
 	int chunks = 0;
 	ods_err rc;
 
-	merge_queued(db, j);
+	merge_queued(s, db, j);
 	rc = db_tx_begin(db, &tx, d);
 	if (rc == ODS_OK)
-		rc = sgn_load(s, db, z, ks, st, &inbound, d);
+		rc = sgn_load(s, db, z, ks, st, &inbound, input_fault, d);
 	if (rc == ODS_OK && !z->sc->passthrough)
 		rc = sgn_nsecify(s, db, z, st, d);
 	if (rc == ODS_OK)
@@ -419,33 +512,32 @@ static void
 handle(struct sgn *s, struct db *db, struct sgn_job *j)
 {
 	struct diag d = {0};
-	bool input_fault = false;
+	struct outcome o = {.resign_s = DEFAULT_RESIGN_S};
 
+	snprintf(o.zone, sizeof(o.zone), "zone_id=%" PRId64, j->zone_id);
 	if (j->attempts > MAX_ATTEMPTS) {
-		job_retry(s, db, j, "gave up: too many attempts", 0, true);
+		job_retry(s, db, j, "gave up: too many attempts", 0, true, o.resign_s);
 		return;
 	}
 	log_debug("queue", "claimed", "job=%" PRId64 " kind=%s%s zone_id=%" PRId64 " attempt=%d",
 	          j->id, j->kind, j->publish ? "/publish" : "", j->zone_id, j->attempts);
 	atomic_fetch_add(&s->busy, 1);
-	ods_err rc = run_job(s, db, j, &input_fault, &d);
+	ods_err rc = run_job(s, db, j, &o, &d);
 	atomic_fetch_sub(&s->busy, 1);
 	if (rc == ODS_OK)
 		return;
 	char err[sizeof(d.where) + sizeof(d.msg) + 4];
 	snprintf(err, sizeof(err), "%s%s%s", d.where, d.where[0] ? ": " : "", d.msg);
-	log_error("queue", "job_failed", "job=%" PRId64 " kind=%s zone_id=%" PRId64 " %s", j->id,
-	          j->kind, j->zone_id, err);
+	log_error("queue", "job_failed", "job=%" PRId64 " kind=%s zone=%s %s", j->id, j->kind,
+	          o.zone, err);
 	if (db_ensure(db, &d) != ODS_OK)
 		return; /* the lease runs out; someone retries */
-	if (input_fault)
-		job_failed(s, db, j, err);
+	if (o.input_fault || rc == ODS_ENOENT)
+		job_failed(s, db, j, err, o.resign_s);
 	else if (rc == ODS_EUNAVAIL)
-		job_retry(s, db, j, err, UNAVAIL_RETRY_S, false);
-	else if (rc == ODS_ENOENT)
-		job_failed(s, db, j, err);
+		job_retry(s, db, j, err, UNAVAIL_RETRY_S, false, o.resign_s);
 	else
-		job_retry(s, db, j, err, RETRY_S, true);
+		job_retry(s, db, j, err, RETRY_S, true, o.resign_s);
 }
 
 /* --- threads ------------------------------------------------------------------------------ */
@@ -466,15 +558,19 @@ worker_main(void *arg)
 	struct db *db = NULL;
 	struct diag d = {0};
 	bool listening = false;
+	uint64_t listen_conn = 0; /* the connection (reconnect count) the LISTEN was made on */
 
 	while (!atomic_load(&s->stop)) {
 		if (db == NULL && db_open(&db, svc_conf(s->svc)->cluster.database, &d) != ODS_OK) {
 			clock_sleep_ms(IDLE_POLL_MS);
 			continue;
 		}
-		uint64_t before = db_reconnect_count(db);
-		if (!listening || db_ensure(db, &d) != ODS_OK || db_reconnect_count(db) != before)
+		/* A reconnect, here or while a job ran, forgets the LISTEN. */
+		if (db_ensure(db, &d) == ODS_OK &&
+		    (!listening || db_reconnect_count(db) != listen_conn)) {
 			listening = db_exec(db, "LISTEN ods_job", &d) == ODS_OK;
+			listen_conn = db_reconnect_count(db);
+		}
 		struct sgn_job j;
 		ods_err rc = claim(s, db, &j, &d);
 		if (rc == ODS_OK) {

@@ -113,16 +113,23 @@ h_zones(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMess
 	return r->zones || n == 0 ? ODS_OK : oom(c);
 }
 
-/* Follow a job (and what it was merged into) until it is finished, or until deadline. */
+/* Follow a job (and what it was merged into) until it is finished, or until deadline; a
+ * pooled connection only for each look, so waiting commands do not starve the others. */
 static ods_err
-wait_job(struct db *db, int64_t id, int64_t deadline_ms, char *err, size_t n, struct diag *d)
+wait_job(struct db_pool *pool, int64_t id, int64_t deadline_ms, char *err, size_t n,
+         struct diag *d)
 {
 	for (;;) {
 		char jid[24];
 		PGresult *res = NULL;
+		struct db *db = NULL;
 		snprintf(jid, sizeof(jid), "%" PRId64, id);
-		ods_err rc = db_query(db, "sgn_rpc_wait", "SELECT state, error FROM job WHERE id = $1", 1,
-		                      (const char *[]){jid}, &res, d);
+		ods_err rc = db_pool_get(pool, &db, d);
+		if (rc == ODS_OK)
+			rc = db_query(db, "sgn_rpc_wait", "SELECT state, error FROM job WHERE id = $1", 1,
+			              (const char *[]){jid}, &res, d);
+		if (db)
+			db_pool_put(pool, db);
 		if (rc != ODS_OK)
 			return rc;
 		if (PQntuples(res) != 1) {
@@ -189,10 +196,12 @@ h_sign(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessa
 		if (rc == ODS_OK)
 			r->queued[r->n_queued++] = dup(c, res, i, 1);
 	}
+	if (db)
+		db_pool_put(s->pool, db);
 	int64_t deadline = clock_wall_ms() + 1000 * (rq->wait_s > 0 ? rq->wait_s : WAIT_DEFAULT_S);
 	for (int i = 0; rc == ODS_OK && rq->wait && i < n; i++) {
 		char err[600] = "";
-		ods_err w = wait_job(db, ids[i], deadline, err, sizeof(err), &c->diag);
+		ods_err w = wait_job(s->pool, ids[i], deadline, err, sizeof(err), &c->diag);
 		if (w == ODS_OK) {
 			r->done[r->n_done++] = dup(c, res, i, 1);
 		} else if (w == ODS_ESTATE) {
@@ -204,8 +213,6 @@ h_sign(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessa
 		}
 	}
 	PQclear(res);
-	if (db)
-		db_pool_put(s->pool, db);
 	return rc;
 }
 

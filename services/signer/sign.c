@@ -26,7 +26,7 @@
 #include "services/signer/zone/rrsig.h"
 
 #define BATCH_RRSETS 2000
-#define SIGS_MAX 16   /* signatures kept per RRset */
+#define SIGS_MAX SGN_KEYS_MAX /* signatures per RRset: at most one per signconf key */
 #define RPC_INPUTS 512 /* inputs per SignBatch call */
 #define SIGN_TIMEOUT_MS 60000
 #define KEYSTORE_TIMEOUT_MS 10000
@@ -71,6 +71,9 @@ sgn_keys_load(struct sgn *s, const struct signconf *sc, struct sgn_keys *ks, str
 	size_t at = 0;
 
 	memset(ks, 0, sizeof(*ks));
+	if (sc->n_keys > SGN_KEYS_MAX)
+		return diag_fail(d, ODS_EINVAL, sc->zone, "the signconf has %zu keys; the signer takes "
+		                 "at most %d", sc->n_keys, SGN_KEYS_MAX);
 	ks->k = calloc(sc->n_keys ? sc->n_keys : 1, sizeof(*ks->k));
 	if (ks->k == NULL)
 		return diag_fail(d, ODS_ENOMEM, "keys", "out of memory");
@@ -155,46 +158,50 @@ append_sig(struct batch *b, size_t i, const uint8_t *rd, size_t len, uint32_t ex
 	return ODS_OK;
 }
 
-/* The RRSIG rdatas of a stored sigs value. */
-static size_t
+/* The RRSIG rdatas of a stored sigs value; false when it is malformed or holds more than
+ * cap. */
+static bool
 parse_sigs(const uint8_t *p, size_t n, const uint8_t **rd, size_t *len, struct zs_have *h,
-           size_t cap)
+           size_t cap, size_t *count)
 {
-	size_t at = 0, k = 0;
+	size_t at = 0, k = 0, l = 0;
+	const uint8_t *s = NULL;
 
-	while (at + 2 <= n && k < cap) {
-		size_t l = (size_t)p[at] << 8 | p[at + 1];
-		at += 2;
-		if (at + l > n || l < 18)
+	for (;;) {
+		int r = wire_lp_next(p, n, &at, &s, &l);
+		if (r == 0)
 			break;
-		rd[k] = p + at;
+		if (r < 0 || l < 18 || k == cap)
+			return false;
+		rd[k] = s;
 		len[k] = l;
-		h[k].algorithm = p[at + 2];
-		h[k].expiration = wire_get32(p + at + 8);
-		h[k].inception = wire_get32(p + at + 12);
-		h[k].keytag = (uint16_t)(p[at + 16] << 8 | p[at + 17]);
-		at += l;
+		h[k].algorithm = s[2];
+		h[k].expiration = wire_get32(s + 8);
+		h[k].inception = wire_get32(s + 12);
+		h[k].keytag = (uint16_t)(s[16] << 8 | s[17]);
 		k++;
 	}
-	return k;
+	*count = k;
+	return true;
 }
 
-static size_t
-parse_rdata(const uint8_t *p, size_t n, struct zrdata *rd, size_t cap)
+/* The records of a stored rdata value, as many as it holds (malloc'd); NULL when it is
+ * malformed or memory is short. */
+static struct zrdata *
+parse_rdata(const uint8_t *p, size_t n, size_t *count)
 {
-	size_t at = 0, k = 0;
+	long want = wire_lp_count(p, n);
+	struct zrdata *rd = want >= 0 ? calloc(want ? (size_t)want : 1, sizeof(*rd)) : NULL;
+	size_t at = 0, l = 0;
+	const uint8_t *item = NULL;
 
-	while (at + 2 <= n && k < cap) {
-		uint16_t l = (uint16_t)(p[at] << 8 | p[at + 1]);
-		at += 2;
-		if (at + l > n)
-			break;
-		rd[k].data = p + at;
-		rd[k].len = l;
-		at += l;
-		k++;
+	for (long k = 0; rd && k < want; k++) {
+		(void)wire_lp_next(p, n, &at, &item, &l);
+		rd[k].data = item;
+		rd[k].len = (uint16_t)l;
 	}
-	return k;
+	*count = want > 0 ? (size_t)want : 0;
+	return rd;
 }
 
 static uint32_t
@@ -320,7 +327,7 @@ write_back(struct range_ctx *c, PGresult *res, const struct batch *b, struct dia
 	ods_err rc = ODS_OK;
 
 	for (size_t i = 0; rc == ODS_OK && i < b->n; i++) {
-		char *hex = malloc(2 * b->sigs[i].len + 3), at[24], ns[12];
+		char *hex = db_bytea_text(b->sigs[i].p, b->sigs[i].len), at[24], ns[12];
 		int64_t refresh_at = b->nsigs[i]
 		                         ? (int64_t)b->min_exp[i] - c->z->sc->refresh_s
 		                         : (int64_t)c->now + c->z->sc->resign_s;
@@ -328,7 +335,6 @@ write_back(struct range_ctx *c, PGresult *res, const struct batch *b, struct dia
 			rc = diag_fail(d, ODS_ENOMEM, "sign", "out of memory");
 			break;
 		}
-		sgn_bytea_text(b->sigs[i].p, b->sigs[i].len, hex);
 		snprintf(at, sizeof(at), "%" PRId64, refresh_at);
 		snprintf(ns, sizeof(ns), "%d", b->nsigs[i]);
 		rc = sgn_rows_add(&rows, (const char *[]){PQgetvalue(res, (int)i, 0),
@@ -413,11 +419,19 @@ sign_batch(struct range_ctx *c, PGresult *res, struct diag *d)
 			break;
 		}
 		const uint8_t *have_rd[SIGS_MAX];
-		size_t have_len[SIGS_MAX];
+		size_t have_len[SIGS_MAX], nh = 0, nrd = 0;
 		struct zs_have have[SIGS_MAX];
-		bool keep[SIGS_MAX], make[64];
-		size_t nh = parse_sigs(sigs, sigs_len, have_rd, have_len, have, SIGS_MAX);
-		size_t nk = c->ks->n < 64 ? c->ks->n : 64;
+		bool keep[SIGS_MAX], make[SGN_KEYS_MAX];
+		size_t nk = c->ks->n; /* sgn_keys_load keeps it within SGN_KEYS_MAX */
+		struct zrdata *rd = parse_rdata(rdata, rdata_len, &nrd);
+		if (rd == NULL || !parse_sigs(sigs, sigs_len, have_rd, have_len, have, SIGS_MAX, &nh)) {
+			free(rd);
+			free(rdata);
+			free(sigs);
+			rc = diag_fail(d, ODS_EINTERNAL, c->z->name, "the stored RRset of type %u at sort "
+			               "key %s does not decode", type, PQgetvalue(res, i, 0));
+			break;
+		}
 		zs_decide(type, c->zk, nk, have, nh, c->now, (uint32_t)sc->refresh_s, keep, make);
 		for (size_t h = 0; rc == ODS_OK && h < nh; h++) {
 			if (!keep[h])
@@ -425,8 +439,6 @@ sign_batch(struct range_ctx *c, PGresult *res, struct diag *d)
 			rc = append_sig(&b, (size_t)i, have_rd[h], have_len[h], have[h].expiration);
 			c->st->sig_reused++;
 		}
-		struct zrdata rd[1024];
-		size_t nrd = parse_rdata(rdata, rdata_len, rd, 1024);
 		for (size_t k = 0; rc == ODS_OK && k < nk; k++) {
 			if (!make[k])
 				continue;
@@ -482,6 +494,7 @@ sign_batch(struct range_ctx *c, PGresult *res, struct diag *d)
 			memcpy(inputs[b.np - 1], src, sl);
 			input_len[b.np - 1] = sl;
 		}
+		free(rd);
 		free(rdata);
 		free(sigs);
 	}
@@ -531,16 +544,10 @@ sgn_sign_range(struct sgn *s, struct db *db, const struct sgn_zone *z, const str
 	snprintf(zid, sizeof(zid), "%" PRId64, z->id);
 	snprintf(now, sizeof(now), "%" PRId64, sgn_now(s));
 	snprintf(lim, sizeof(lim), "%d", BATCH_RRSETS);
-	if (lo) {
-		lo_t = malloc(2 * lo_len + 3);
-		if (lo_t)
-			sgn_bytea_text(lo, lo_len, lo_t);
-	}
-	if (hi) {
-		hi_t = malloc(2 * hi_len + 3);
-		if (hi_t)
-			sgn_bytea_text(hi, hi_len, hi_t);
-	}
+	if (lo)
+		lo_t = db_bytea_text(lo, lo_len);
+	if (hi)
+		hi_t = db_bytea_text(hi, hi_len);
 	last_k = strdup(lo_t ? lo_t : "\\x");
 	if ((lo && !lo_t) || (hi && !hi_t) || !last_k)
 		rc = diag_fail(d, ODS_ENOMEM, "sign", "out of memory");

@@ -24,6 +24,7 @@ struct db_pool;
 struct rpc_client;
 
 #define SGN_WORKERS_MAX 64
+#define SGN_KEYS_MAX 64 /* keys in one signconf */
 
 struct sgn {
 	struct svc *svc;
@@ -79,6 +80,8 @@ struct sgn_stats {
 
 ods_err sgn_workers_start(struct sgn *s, int n);
 void sgn_workers_stop(struct sgn *s);
+/* Queue a resign of zone_id at `at` (cluster seconds) unless a sign job is queued. */
+ods_err sgn_queue_resign(struct db *db, int64_t zone_id, int64_t at, struct diag *d);
 /* Queue a sign job for zone_id (reason shown by `queue`), optionally with a forced serial,
  * and NOTIFY the workers. */
 ods_err sgn_queue_sign(struct db *db, int64_t zone_id, const char *reason, bool has_serial,
@@ -95,11 +98,13 @@ int64_t sgn_now(const struct sgn *s);
 
 /* Read the zone's input file into the stored RRsets (diffed: only changed RRsets lose their
  * signatures), and the signer's own apex RRsets (DNSKEY from the signconf, SOA values).
- * Inside the caller's transaction. *inbound_serial: the input's SOA serial. */
+ * Inside the caller's transaction. *inbound_serial: the input's SOA serial. *input_fault
+ * is set when the error lies in the input (syntax, unreadable file, no SOA, an adapter we
+ * do not have): trying again will not help until the input changes. */
 struct sgn_keys;
 ods_err sgn_load(struct sgn *s, struct db *db, const struct sgn_zone *z,
                  const struct sgn_keys *ks, struct sgn_stats *st, uint32_t *inbound_serial,
-                 struct diag *d);
+                 bool *input_fault, struct diag *d);
 
 /* --- nsecify.c -------------------------------------------------------------------------- */
 

@@ -78,14 +78,6 @@ sgn_rows_free(struct sgn_rows *r)
 	memset(r, 0, sizeof(*r));
 }
 
-void
-sgn_bytea_text(const uint8_t *b, size_t n, char *out)
-{
-	out[0] = '\\';
-	out[1] = 'x';
-	hex_encode(b, n, out + 2);
-}
-
 ods_err
 sgn_rec_text(const uint8_t *owner, size_t owner_len, uint16_t type, uint32_t ttl,
              const uint8_t *rdata, size_t rdlen, struct sgn_rec_text *t)
@@ -96,9 +88,9 @@ sgn_rec_text(const uint8_t *owner, size_t owner_len, uint16_t type, uint32_t ttl
 	if (owner_len > 255 || rdlen > 65535 ||
 	    dns_sortkey_from_wire(owner, owner_len, key, sizeof(key), &key_len) != ODS_OK)
 		return ODS_EINVAL;
-	sgn_bytea_text(key, key_len, t->key);
-	sgn_bytea_text(owner, owner_len, t->owner);
-	sgn_bytea_text(rdata, rdlen, t->rdata);
+	db_bytea_text_into(key, key_len, t->key);
+	db_bytea_text_into(owner, owner_len, t->owner);
+	db_bytea_text_into(rdata, rdlen, t->rdata);
 	snprintf(t->type, sizeof(t->type), "%u", type);
 	snprintf(t->ttl, sizeof(t->ttl), "%" PRIu32, ttl);
 	return ODS_OK;

@@ -27,8 +27,6 @@ ods_err sgn_rows_add(struct sgn_rows *r, const char *const *fields);
 ods_err sgn_rows_copy(struct db *db, struct sgn_rows *r, const char *copy_sql, struct diag *d);
 void sgn_rows_free(struct sgn_rows *r);
 
-/* "\x" + hex of b into out (2 * n + 3 bytes): bytea in PostgreSQL's text form. */
-void sgn_bytea_text(const uint8_t *b, size_t n, char *out);
 
 /* One record as the text fields of a stage_rr row; reused from record to record (no
  * allocation). */

@@ -79,3 +79,34 @@ wire_soa_set(uint8_t *rdata, size_t n, uint32_t serial, uint32_t minimum)
 	put32(rdata + o + 16, minimum);
 	return ODS_OK;
 }
+
+int
+wire_lp_next(const uint8_t *list, size_t n, size_t *at, const uint8_t **item, size_t *len)
+{
+	if (*at >= n)
+		return 0;
+	if (*at + 2 > n)
+		return -1;
+	size_t l = (size_t)list[*at] << 8 | list[*at + 1];
+	if (*at + 2 + l > n)
+		return -1;
+	*item = list + *at + 2;
+	*len = l;
+	*at += 2 + l;
+	return 1;
+}
+
+long
+wire_lp_count(const uint8_t *list, size_t n)
+{
+	size_t at = 0, len = 0;
+	const uint8_t *item = NULL;
+	long k = 0;
+
+	for (;;) {
+		int r = wire_lp_next(list, n, &at, &item, &len);
+		if (r != 1)
+			return r == 0 ? k : -1;
+		k++;
+	}
+}

@@ -11,6 +11,13 @@
 /* The big-endian 32-bit value at p. */
 uint32_t wire_get32(const uint8_t *p);
 
+/* Stored RRsets keep their records, and their signatures, as a list of 2-byte big-endian
+ * lengths each followed by that many bytes. The next item after *at: 1 with *item and *len set
+ * and *at moved past it, 0 at the end, -1 when the list is cut short. */
+int wire_lp_next(const uint8_t *list, size_t n, size_t *at, const uint8_t **item, size_t *len);
+/* How many items the list has; -1 when it is cut short. */
+long wire_lp_count(const uint8_t *list, size_t n);
+
 /* Length of the name at p (within n bytes), root label included; 0 when malformed. */
 size_t wire_name_len(const uint8_t *p, size_t n);
 /* Equal names, ASCII case ignored. */

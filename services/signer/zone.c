@@ -2,7 +2,6 @@
 /* The zone a job is about, and its newest signconf, as the enforcer stored them. */
 #include "services/signer/signer.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -71,11 +70,7 @@ sgn_zone_load(struct db *db, int64_t zone_id, struct sgn_zone *z, struct diag *d
 	PQclear(res);
 	if (rc == ODS_OK)
 		rc = dns_name_to_wire(z->name, z->apex, sizeof(z->apex), &z->apex_len);
-	if (rc != ODS_OK) {
-		sgn_zone_clear(z);
-		return rc;
-	}
-	for (size_t i = 0; i < z->apex_len; i++)
-		z->apex[i] = (uint8_t)tolower(z->apex[i]);
-	return ODS_OK;
+	if (rc != ODS_OK)
+		sgn_zone_clear(z); /* zone names are stored in lower case: so is apex */
+	return rc;
 }

@@ -8,19 +8,16 @@
 CREATE TABLE signer_zone (
 	zone_id bigint PRIMARY KEY REFERENCES zone (id) ON DELETE CASCADE,
 	signconf_version bigint NOT NULL DEFAULT 0,  -- the version the stored data follows
-	denial text NOT NULL DEFAULT '',             -- denial parameters of the stored chain
-	keyset text NOT NULL DEFAULT '',             -- signing keys the signatures were decided for
 	inbound_serial bigint,                       -- SOA serial of the last input read
 	outbound_serial bigint,                      -- serial last published
-	forced_serial bigint,                        -- `ods-signer sign --serial N`, until used
 	published_at timestamptz,
 	last_stats text NOT NULL DEFAULT '',
 	last_error text NOT NULL DEFAULT '',
 	updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- RRsets. origin 0: read from the input; 1: made by the signer (DNSKEY from the signconf,
--- NSEC3PARAM, NSEC, NSEC3). rdata holds the RRset's records, each a 2-byte big-endian length
+-- RRsets. origin 0: read from the input, with the signconf's published DNSKEYs merged into
+-- the input's DNSKEY RRset; 1: made by the signer (NSEC3PARAM, NSEC, NSEC3). rdata holds the RRset's records, each a 2-byte big-endian length
 -- and the wire rdata. signed: false for glue, occluded data and a delegation's NS. sigs holds
 -- the RRSIG rdatas in the same length-prefixed form; refresh_at is when the first of them
 -- falls into the Refresh window (cluster seconds), keyset which key set decided them.
