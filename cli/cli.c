@@ -163,26 +163,49 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *in,
 }
 
 int
-cli_cmd_running(struct cli *c, int argc, char **argv)
+cli_running(struct cli *c)
 {
 	Ods__HealthRequest rq = ODS__HEALTH_REQUEST__INIT;
 	Ods__HealthReply *r = NULL;
+	struct diag d;
+	bool unreachable;
 
+	if (cli_prepare(c) != ODS_OK)
+		return 1;
+	if (cli_call_quiet(c, "Health", &rq.base, &ods__health_reply__descriptor,
+	                   (ProtobufCMessage **)&r, &d, &unreachable) != ODS_OK) {
+		if (unreachable) {
+			printf("Engine not running.\n");
+			fprintf(stderr, "cannot reach %s at %s: %s (is %s running?)\n", c->daemon,
+			        d.where, d.msg, c->daemon);
+			return CLI_NOT_RUNNING_EXIT;
+		}
+		fprintf(stderr, "Error: %s%s%s\n", d.where, d.where[0] ? ": " : "", d.msg);
+		return 1;
+	}
+	printf("Engine running.\n");
+	if (c->verbose)
+		printf("%s %s pid %d on %s, up %llds, schema %d%s%s\n", c->daemon, r->version,
+		       r->pid, r->hostname, (long long)r->uptime_s, r->schema_version,
+		       r->ready ? ", ready" : ", NOT ready",
+		       c->kind != CONF_SVC_ENFORCER ? "" : r->leader ? ", leader" : ", standby");
+	int code = r->ready ? 0 : 1;
+	if (!r->ready)
+		fprintf(stderr, "%s answers but is not ready (database not reachable yet?)\n",
+		        c->daemon);
+	ods__health_reply__free_unpacked(r, NULL);
+	return code;
+}
+
+int
+cli_cmd_running(struct cli *c, int argc, char **argv)
+{
 	(void)argv;
 	if (argc > 1) {
 		fprintf(stderr, "Error: running takes no arguments\n");
 		return 2;
 	}
-	if (cli_call(c, "Health", &rq.base, &ods__health_reply__descriptor,
-	             (ProtobufCMessage **)&r) != ODS_OK)
-		return 1;
-	printf("Engine running.\n");
-	printf("%s %s pid %d on %s, up %llds, schema %d%s%s\n", c->daemon, r->version, r->pid,
-	       r->hostname, (long long)r->uptime_s, r->schema_version,
-	       r->ready ? ", ready" : ", NOT ready", r->leader ? ", leader" : "");
-	int code = r->ready ? 0 : 1;
-	ods__health_reply__free_unpacked(r, NULL);
-	return code;
+	return cli_running(c);
 }
 
 int

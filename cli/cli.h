@@ -73,6 +73,12 @@ ods_err cli_call_quiet(struct cli *c, const char *method, const ProtobufCMessage
  * error and returns it on failure; afterwards c->conf is set. */
 ods_err cli_prepare(struct cli *c);
 
+/* upstream's exit code for "Engine not running." */
+#define CLI_NOT_RUNNING_EXIT 209
+/* `running`: "Engine running." (-v: version, pid, uptime, schema, leader or standby), or
+ * "Engine not running." and CLI_NOT_RUNNING_EXIT when nothing listens; 1 when it answers but
+ * is not ready. */
+int cli_running(struct cli *c);
 /* Commands every daemon's CLI has. */
 int cli_cmd_running(struct cli *c, int argc, char **argv);
 int cli_cmd_verbosity(struct cli *c, int argc, char **argv);

@@ -20,6 +20,10 @@ struct cli;
 /* The command tables: every ods-enforcer command, and every ods-ksmutil one. */
 extern const struct cli_spec cli_enf_specs[];
 extern const size_t cli_enf_n_specs;
+/* Option tables both tools use (commands.c). */
+extern const struct cli_opt cli_enf_opt_zone_only[];
+extern const struct cli_opt cli_enf_opt_policy_export[];
+extern const struct cli_opt cli_enf_opt_repository[];
 extern const struct cli_spec cli_ksm_specs[];
 extern const size_t cli_ksm_n_specs;
 

@@ -5,22 +5,26 @@
  */
 #include "cli/enforcer/cmds.h"
 
-#define ZONE_OPT(what) {"zone", 'z', true, "<zone>", what}
-
-static const struct cli_opt o_zone_only[] = {
+/* Shared with ods-ksmutil (cmds.h). */
+const struct cli_opt cli_enf_opt_zone_only[] = {
 	ZONE_OPT("only this zone"),
+	CLI_OPT_END,
+};
+
+const struct cli_opt cli_enf_opt_policy_export[] = {
+	{"policy", 'p', true, "<policy>", "export this policy"},
+	{"all", 'a', false, NULL, "export every policy"},
+	CLI_OPT_END,
+};
+
+const struct cli_opt cli_enf_opt_repository[] = {
+	{"repository", 'r', true, "<repository>", "only keys in this repository"},
 	CLI_OPT_END,
 };
 
 static const struct cli_opt o_time_leap[] = {
 	{"time", 't', true, "<YYYY-MM-DD-HH:MM:SS>", "leap to this time (local time)"},
 	{"attach", 'a', false, NULL, "run the due tasks before answering (WorkerThreads 0)"},
-	CLI_OPT_END,
-};
-
-static const struct cli_opt o_policy_export[] = {
-	{"policy", 'p', true, "<policy>", "export this policy"},
-	{"all", 'a', false, NULL, "export every policy"},
 	CLI_OPT_END,
 };
 
@@ -33,11 +37,6 @@ static const struct cli_opt o_policy_import[] = {
 static const struct cli_opt o_policy_resalt[] = {
 	{"policy", 'p', true, "<policy>", "resalt this policy"},
 	{"all", 'a', false, NULL, "resalt every NSEC3 policy, due or not"},
-	CLI_OPT_END,
-};
-
-static const struct cli_opt o_zone_list[] = {
-	ZONE_OPT("only this zone"),
 	CLI_OPT_END,
 };
 
@@ -146,11 +145,6 @@ static const struct cli_opt o_key_rollover[] = {
 	CLI_OPT_END,
 };
 
-static const struct cli_opt o_backup[] = {
-	{"repository", 'r', true, "<repository>", "only keys in this repository"},
-	CLI_OPT_END,
-};
-
 #define ZONE_ADD_SYNOPSIS                                                                      \
 	"--zone <zone> [--policy <policy>] [--signerconf <path>] [--in-type <type>] "           \
 	"[--input <path>] [--out-type <type>] [--output <path>] [--xml] [--suspend]"
@@ -165,10 +159,10 @@ const struct cli_spec cli_enf_specs[] = {
 	 cli_enf_verbosity},
 	{"queue", NULL, "show the scheduled tasks", NULL, 0, cli_enf_queue},
 	{"flush", NULL, "run every scheduled task now", NULL, 0, cli_enf_flush},
-	{"enforce", "[--zone <zone>]", "run the enforcer now for every zone, or one", o_zone_only,
+	{"enforce", "[--zone <zone>]", "run the enforcer now for every zone, or one", cli_enf_opt_zone_only,
 	 0, cli_enf_enforce},
 	{"signconf", "[--zone <zone>]", "write the signer configuration of every zone, or one",
-	 o_zone_only, 0, cli_enf_signconf},
+	 cli_enf_opt_zone_only, 0, cli_enf_signconf},
 	{"time leap", "[--time <YYYY-MM-DD-HH:MM:SS>] [--attach]",
 	 "TESTING ONLY (Cluster/Testing): move the cluster clock to the next task or a time",
 	 o_time_leap, 0, cli_enf_time_leap},
@@ -183,7 +177,7 @@ const struct cli_spec cli_enf_specs[] = {
 	 cli_enf_update_all},
 	{"policy list", NULL, "list the policies", NULL, 0, cli_enf_policy_list},
 	{"policy export", "--policy <policy> | --all", "print policies as kasp.xml",
-	 o_policy_export, 0, cli_enf_policy_export},
+	 cli_enf_opt_policy_export, 0, cli_enf_policy_export},
 	{"policy import", "[--remove-missing-policies] [--file <path>]",
 	 "import kasp.xml (conf.xml's PolicyFile) into the database", o_policy_import, 0,
 	 cli_enf_policy_import},
@@ -191,7 +185,7 @@ const struct cli_spec cli_enf_specs[] = {
 	{"policy resalt", "[--policy <policy> | --all]",
 	 "new NSEC3 salts for policies whose salt is older than Resalt", o_policy_resalt, 0,
 	 cli_enf_policy_resalt},
-	{"zone list", NULL, "list the zones", o_zone_list, 0, cli_enf_zone_list},
+	{"zone list", NULL, "list the zones", cli_enf_opt_zone_only, 0, cli_enf_zone_list},
 	{"zone add", ZONE_ADD_SYNOPSIS, "add a zone", o_zone_add, 0, cli_enf_zone_add},
 	{"zone delete", "--zone <zone> | --all [--xml]", "delete a zone, or every zone",
 	 o_zone_delete, 0, cli_enf_zone_delete},
@@ -234,15 +228,15 @@ const struct cli_spec cli_enf_specs[] = {
 	 cli_enf_key_purge},
 	{"key rollover", "--zone <zone> | --policy <policy> [--keytype <type> | --all]",
 	 "start a key rollover now", o_key_rollover, 0, cli_enf_key_rollover},
-	{"rollover list", "[--zone <zone>]", "when the next rollovers are expected", o_zone_only,
+	{"rollover list", "[--zone <zone>]", "when the next rollovers are expected", cli_enf_opt_zone_only,
 	 0, cli_enf_rollover_list},
-	{"backup list", "[--repository <repository>]", "the backup state of the keys", o_backup, 0,
+	{"backup list", "[--repository <repository>]", "the backup state of the keys", cli_enf_opt_repository, 0,
 	 cli_enf_backup_list},
-	{"backup prepare", "[--repository <repository>]", "flag the keys to back up", o_backup,
+	{"backup prepare", "[--repository <repository>]", "flag the keys to back up", cli_enf_opt_repository,
 	 0, cli_enf_backup_prepare},
 	{"backup commit", "[--repository <repository>]", "mark the flagged keys backed up",
-	 o_backup, 0, cli_enf_backup_commit},
-	{"backup rollback", "[--repository <repository>]", "cancel a backup prepare", o_backup, 0,
+	 cli_enf_opt_repository, 0, cli_enf_backup_commit},
+	{"backup rollback", "[--repository <repository>]", "cancel a backup prepare", cli_enf_opt_repository, 0,
 	 cli_enf_backup_rollback},
 	{"repository list", NULL, "list the repositories", NULL, 0, cli_enf_repository_list},
 };

@@ -22,7 +22,6 @@
 #define START_WAIT_MS 30000
 #define START_POLL_MS 200
 #define START_CALL_MS 2000
-#define NOT_RUNNING_EXIT 209 /* upstream's exit code for "Engine not running." */
 
 static void
 sleep_ms(long ms)
@@ -287,36 +286,8 @@ cli_enf_reload(struct cli *c, const struct cli_args *a)
 int
 cli_enf_running(struct cli *c, const struct cli_args *a)
 {
-	Ods__HealthRequest rq = ODS__HEALTH_REQUEST__INIT;
-	Ods__HealthReply *r = NULL;
-	struct diag d;
-	bool unreachable;
-
 	(void)a;
-	if (cli_prepare(c) != ODS_OK)
-		return CLI_EXIT_FAIL;
-	if (cli_call_quiet(c, "Health", &rq.base, &ods__health_reply__descriptor,
-	                   (ProtobufCMessage **)&r, &d, &unreachable) != ODS_OK) {
-		if (unreachable) {
-			printf("Engine not running.\n");
-			fprintf(stderr, "cannot reach %s at %s: %s (is %s running?)\n", c->daemon,
-			        d.where, d.msg, c->daemon);
-			return NOT_RUNNING_EXIT;
-		}
-		fprintf(stderr, "Error: %s%s%s\n", d.where, d.where[0] ? ": " : "", d.msg);
-		return CLI_EXIT_FAIL;
-	}
-	printf("Engine running.\n");
-	if (c->verbose)
-		printf("%s %s pid %d on %s, up %llds, schema %d%s%s\n", c->daemon, r->version,
-		       r->pid, r->hostname, (long long)r->uptime_s, r->schema_version,
-		       r->ready ? ", ready" : ", NOT ready", r->leader ? ", leader" : ", standby");
-	int code = r->ready ? CLI_EXIT_OK : CLI_EXIT_FAIL;
-	if (!r->ready)
-		fprintf(stderr, "%s answers but is not ready (database not reachable yet?)\n",
-		        c->daemon);
-	ods__health_reply__free_unpacked(r, NULL);
-	return code;
+	return cli_running(c);
 }
 
 int

@@ -55,7 +55,6 @@ ksm_key_generate(struct cli *c, const struct cli_args *a)
 	return cli_enf_key_generate(c, &b);
 }
 
-#define ZONE_OPT(what) {"zone", 'z', true, "<zone>", what}
 #define NO_XML_OPT {"no-xml", 'm', false, NULL, "do not update zonelist.xml"}
 
 static const struct cli_opt o_zone_add[] = {
@@ -74,12 +73,6 @@ static const struct cli_opt o_zone_delete[] = {
 	ZONE_OPT("name of the zone"),
 	{"all", 'a', false, NULL, "delete every zone"},
 	NO_XML_OPT,
-	CLI_OPT_END,
-};
-
-static const struct cli_opt o_policy_export[] = {
-	{"policy", 'p', true, "<policy>", "export this policy"},
-	{"all", 'a', false, NULL, "export every policy"},
 	CLI_OPT_END,
 };
 
@@ -145,16 +138,6 @@ static const struct cli_opt o_key_ds_seen[] = {
 	CLI_OPT_END,
 };
 
-static const struct cli_opt o_repository[] = {
-	{"repository", 'r', true, "<repository>", "only keys in this repository"},
-	CLI_OPT_END,
-};
-
-static const struct cli_opt o_zone_only[] = {
-	ZONE_OPT("only this zone"),
-	CLI_OPT_END,
-};
-
 static const struct cli_opt o_zonelist_file[] = {
 	{"file", 'f', true, "<path>", "this file instead of conf.xml's ZoneListFile"},
 	CLI_OPT_END,
@@ -180,7 +163,7 @@ const struct cli_spec cli_ksm_specs[] = {
 	{"zone list", NULL, "list the zones", NULL, 0, cli_enf_zone_list},
 	{"repository list", NULL, "list the repositories", NULL, 0, cli_enf_repository_list},
 	{"policy export", "--policy [policy_name] | --all", "print policies as kasp.xml",
-	 o_policy_export, 0, cli_enf_policy_export},
+	 cli_enf_opt_policy_export, 0, cli_enf_policy_export},
 	{"policy import", NULL, "import kasp.xml into the database", NULL, 0, ksm_update_kasp},
 	{"policy list", NULL, "list the policies", NULL, 0, cli_enf_policy_list},
 	{"policy purge", NULL, "remove the policies no zone uses", NULL, 0, cli_enf_policy_purge},
@@ -202,14 +185,14 @@ const struct cli_spec cli_ksm_specs[] = {
 	{"key ds-seen", "--zone <zone> --keytag <keytag> | --cka_id <CKA_ID>",
 	 "the KSK's DS is seen at the parent", o_key_ds_seen, 0, cli_enf_ds_seen_ksm14},
 	{"backup prepare", "--repository <repository>", "flag the keys to back up",
-	 o_repository, 0, cli_enf_backup_prepare},
+	 cli_enf_opt_repository, 0, cli_enf_backup_prepare},
 	{"backup commit", "--repository <repository>", "mark the flagged keys backed up",
-	 o_repository, 0, cli_enf_backup_commit},
-	{"backup rollback", "--repository <repository>", "cancel a backup prepare", o_repository,
+	 cli_enf_opt_repository, 0, cli_enf_backup_commit},
+	{"backup rollback", "--repository <repository>", "cancel a backup prepare", cli_enf_opt_repository,
 	 0, cli_enf_backup_rollback},
 	{"backup list", "--repository <repository>", "the backup state of the keys",
-	 o_repository, 0, cli_enf_backup_list},
-	{"rollover list", "[--zone <zone>]", "when the next rollovers are expected", o_zone_only,
+	 cli_enf_opt_repository, 0, cli_enf_backup_list},
+	{"rollover list", "[--zone <zone>]", "when the next rollovers are expected", cli_enf_opt_zone_only,
 	 0, cli_enf_rollover_list},
 	{"zonelist export", NULL, "write the zones to zonelist.xml", o_zonelist_file, 0,
 	 cli_enf_zonelist_export},

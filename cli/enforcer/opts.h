@@ -31,6 +31,9 @@ struct cli_opt {
 		NULL, 0, false, NULL, NULL                                                         \
 	}
 
+/* The --zone option, with its help text. */
+#define ZONE_OPT(what) {"zone", 'z', true, "<zone>", what}
+
 #define CLI_POS_MAX 4
 
 /* What a command line said. Values point into argv (borrowed). */
