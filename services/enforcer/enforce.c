@@ -479,6 +479,28 @@ run_ds_commands(struct run *r)
 	}
 }
 
+/* The signconf file at the zone's SignerConfiguration path, for existing tooling. A file
+ * that cannot be written is written again by a run ENF_RETRY_S later, which makes a new
+ * signconf version (the one in the database is already the signer's). */
+static void
+signconf_file(struct run *r)
+{
+	struct diag d = {0};
+	struct db_tx *tx = NULL;
+
+	if (enf_signconf_write_file(r->db, r->zone.id, &d) == ODS_OK)
+		return;
+	log_error("enforce", "signconf_file", "zone=%s %s: %s; retry in %d seconds", r->zone.name,
+	          d.where, d.msg, ENF_RETRY_S);
+	if (enf_tx_begin(r->e, r->db, &tx, &d) != ODS_OK)
+		return;
+	if (enfdb_zone_schedule(r->db, r->zone.id, 0, enf_now(r->e) + ENF_RETRY_S, true, NULL, &d) ==
+	    ODS_OK)
+		(void)db_tx_commit(&tx, &d);
+	else
+		db_tx_rollback(tx);
+}
+
 ods_err
 enf_enforce_zone(struct enf *e, struct db *db, int64_t zone_id, int64_t now, struct diag *d)
 {
@@ -501,12 +523,8 @@ enf_enforce_zone(struct enf *e, struct db *db, int64_t zone_id, int64_t now, str
 	}
 	if (!r.zone.suspended && r.have_result) {
 		log_transitions(&r);
-		if (r.signconf_written) {
-			struct diag d2 = {0};
-			if (enf_signconf_write_file(db, r.zone.id, &d2) != ODS_OK)
-				log_error("enforce", "signconf_file", "zone=%s %s: %s", r.zone.name,
-				          d2.where, d2.msg);
-		}
+		if (r.signconf_written)
+			signconf_file(&r);
 		run_ds_commands(&r);
 		for (size_t i = 0; i < r.n_purged; i++)
 			enf_hsm_delete(e, r.purged[i]);

@@ -43,6 +43,9 @@ struct enf {
 	_Atomic int64_t epoch; /* ours while leading, 0 otherwise */
 	atomic_bool is_leader;
 	atomic_bool elected_once; /* the first election attempt is over */
+	/* Cluster time at which some policy's salt is due (enf_resalt sets it; 0: look now,
+	 * after a policy import or a takeover). */
+	_Atomic int64_t resalt_due;
 
 	/* sched.c */
 	pthread_t sched_thread;
@@ -121,6 +124,10 @@ void enf_hsm_delete(struct enf *e, const char *locator);
  * each(arg, name) is called for it. One fenced transaction. */
 ods_err enf_resalt(struct enf *e, struct db *db, const char *policy, bool force,
                    void (*each)(void *arg, const char *policy), void *arg, struct diag *d);
+/* Whether a salt may be due (enf_resalt learnt when the next one is). */
+bool enf_resalt_due(struct enf *e);
+/* Policies changed or leadership moved: look at the salts on the next pass. */
+void enf_resalt_recheck(struct enf *e);
 
 /* --- signconf.c ------------------------------------------------------------------------- */
 

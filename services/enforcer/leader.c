@@ -76,6 +76,7 @@ take_over(struct enf *e, struct db *db, struct diag *d)
 	atomic_store(&e->svc->leader, true);
 	log_info("leader", "leading", "epoch=%" PRId64 " instance=%s endpoint=%s", epoch,
 	         e->instance, e->endpoint);
+	enf_resalt_recheck(e); /* another leader may have resalted */
 	enf_sched_poke(e, true);
 	return ODS_OK;
 }

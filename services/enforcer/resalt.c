@@ -2,12 +2,13 @@
 /*
  * NSEC3 salts (Denial/NSEC3/Resalt): a policy's salt is shared by all its zones; when it is
  * older than Resalt, a new one is drawn and every zone of the policy gets a new signconf.
- * Runs before every pass of due zones (so a time leap past the resalt time resalts), and on
- * `policy resalt`.
+ * Runs before a pass of due zones when a salt is due (so a time leap past the resalt time
+ * resalts), and on `policy resalt`.
  */
 #include "services/enforcer/enforcer.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "lib/base/hex.h"
@@ -19,7 +20,8 @@
 
 static ods_err
 resalt_one(struct enf *e, struct db *db, const struct kasp_policy *p,
-           const struct enfdb_policy_meta *m, bool force, bool *done, struct diag *d)
+           const struct enfdb_policy_meta *m, bool force, bool *done, int64_t *due,
+           struct diag *d)
 {
 	uint8_t salt[255];
 	char hex[2 * 255 + 1];
@@ -27,9 +29,14 @@ resalt_one(struct enf *e, struct db *db, const struct kasp_policy *p,
 	size_t len = (size_t)p->nsec3.salt_length;
 
 	*done = false;
-	if (p->denial != KASP_DENIAL_NSEC3 || (!force && p->nsec3.resalt_s <= 0) ||
-	    (!force && now < m->salt_last_change + p->nsec3.resalt_s))
+	if (p->denial != KASP_DENIAL_NSEC3 || (!force && p->nsec3.resalt_s <= 0))
 		return ODS_OK;
+	if (!force && now < m->salt_last_change + p->nsec3.resalt_s) {
+		*due = *due == 0 || m->salt_last_change + p->nsec3.resalt_s < *due
+		           ? m->salt_last_change + p->nsec3.resalt_s
+		           : *due;
+		return ODS_OK;
+	}
 	if (len == 0 && m->salt[0] == '\0')
 		return ODS_OK; /* an empty salt stays empty: nothing to change */
 	if (len > sizeof(salt) || (len && !random_bytes(salt, len)))
@@ -53,6 +60,7 @@ enf_resalt(struct enf *e, struct db *db, const char *policy, bool force,
 	struct kasp *k = NULL;
 	struct enfdb_policy_meta *meta = NULL;
 	struct db_tx *tx = NULL;
+	int64_t due = 0; /* the next salt due after this pass, 0 none */
 	ods_err rc = enf_tx_begin(e, db, &tx, d);
 
 	if (rc != ODS_OK)
@@ -61,14 +69,31 @@ enf_resalt(struct enf *e, struct db *db, const char *policy, bool force,
 	for (size_t i = 0; rc == ODS_OK && i < k->n_policies; i++) {
 		bool done = false;
 
-		rc = resalt_one(e, db, &k->policies[i], &meta[i], force, &done, d);
+		rc = resalt_one(e, db, &k->policies[i], &meta[i], force, &done, &due, d);
 		if (rc == ODS_OK && done && each)
 			each(arg, k->policies[i].name);
 	}
 	kasp_free(k);
 	free(meta);
 	if (rc == ODS_OK)
-		return db_tx_commit(&tx, d);
-	db_tx_rollback(tx);
+		rc = db_tx_commit(&tx, d);
+	else
+		db_tx_rollback(tx);
+	/* A pass over every policy knows when the next one is due: passes before then skip the
+	 * policy load (INT64_MAX: none is). */
+	if (rc == ODS_OK && policy == NULL)
+		atomic_store(&e->resalt_due, due ? due : INT64_MAX);
 	return rc;
+}
+
+bool
+enf_resalt_due(struct enf *e)
+{
+	return enf_now(e) >= atomic_load(&e->resalt_due);
+}
+
+void
+enf_resalt_recheck(struct enf *e)
+{
+	atomic_store(&e->resalt_due, 0);
 }

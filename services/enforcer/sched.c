@@ -64,7 +64,8 @@ enf_sched_run_due(struct enf *e, struct db *db, int *ran, struct diag *d)
 		struct diag dk = {0};
 		(void)enf_keygen(e, db, 0, 0, &generated, &dk);
 	}
-	rc = enf_resalt(e, db, NULL, false, NULL, NULL, d);
+	if (enf_resalt_due(e))
+		rc = enf_resalt(e, db, NULL, false, NULL, NULL, d);
 	/* A zone that asks to run again at once (a retry) waits for the next call. */
 	for (int pass = 0; pass < MAX_PASSES && rc == ODS_OK; pass++) {
 		int64_t now = enf_now(e), *ids = NULL;

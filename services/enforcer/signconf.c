@@ -9,6 +9,8 @@
  */
 #include "services/enforcer/enforcer.h"
 
+#include "lib/base/file.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +89,6 @@ enf_signconf_write_file(struct db *db, int64_t zone_id, struct diag *d)
 {
 	char sid[24];
 	PGresult *res = NULL;
-	struct signconf *sc = NULL;
 	ods_err rc;
 
 	snprintf(sid, sizeof(sid), "%" PRId64, zone_id);
@@ -109,11 +110,8 @@ enf_signconf_write_file(struct db *db, int64_t zone_id, struct diag *d)
 			*slash = '\0';
 			(void)mkdir(dir, 0755);
 		}
-		/* Read back what we stored: the file is exactly what the signer would read. */
-		rc = signconf_load_mem(path, xml, strlen(xml), &sc, d);
-		if (rc == ODS_OK)
-			rc = signconf_write_file(sc, path, d);
-		signconf_free(sc);
+		/* The stored document itself: exactly what the signer reads. */
+		rc = file_replace(path, xml, strlen(xml), d);
 	}
 	PQclear(res);
 	return rc;

@@ -129,6 +129,7 @@ h_import(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMes
 	}
 	if (rc == ODS_OK) {
 		log_info("policy", "import", "file=%s policies=%zu", name, k->n_policies);
+		enf_resalt_recheck(e);
 		enf_sched_poke(e, true);
 	}
 	kasp_free(k);
