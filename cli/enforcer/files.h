@@ -13,11 +13,6 @@
 /* The largest XML file the tools send (the default Cluster/MaxMessageSize). */
 #define CLI_FILE_MAX (16u * 1024 * 1024)
 
-/* Read all of path (at most max bytes) into *out, NUL-terminated, *len without the NUL; free
- * *out with free(). ODS_EIO when it cannot be read, ODS_EINVAL when it is larger than max,
- * ODS_ENOMEM; d names the file and the reason. Outputs are written only on success. */
-ods_err cli_file_read(const char *path, size_t max, char **out, size_t *len, struct diag *d);
-
 /* Replace path with data: write "<path>.new", then rename it over path, so a reader sees the
  * old file or the new one. path "-" writes to stdout. ODS_EIO with d saying why. */
 ods_err cli_file_write(const char *path, const char *data, size_t len, struct diag *d);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/base/file.h"
 #include "cli/enforcer/files.h"
 #include "cli/enforcer/fmt.h"
 #include "ods/enforcer.pb-c.h"
@@ -66,7 +67,7 @@ cli_enf_policy_import_file(struct cli *c, const char *path, bool remove_missing)
 		return CLI_EXIT_FAIL;
 	if (path == NULL)
 		path = c->conf->policy_file;
-	if (cli_file_read(path, CLI_FILE_MAX, &xml, &len, &d) != ODS_OK) {
+	if (file_read(path, CLI_FILE_MAX, &xml, &len, &d) != ODS_OK) {
 		fprintf(stderr, "Unable to read/parse KASP XML file %s! (%s)\n", path, d.msg);
 		return CLI_EXIT_FAIL;
 	}

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "lib/base/file.h"
 #include "cli/enforcer/files.h"
 #include "cli/enforcer/fmt.h"
 #include "ods/enforcer.pb-c.h"
@@ -249,7 +250,7 @@ cli_enf_zonelist_import_file(struct cli *c, const char *path, bool remove_missin
 		return CLI_EXIT_FAIL;
 	if (path == NULL)
 		path = c->conf->zonelist_file;
-	if (cli_file_read(path, CLI_FILE_MAX, &xml, &len, &d) != ODS_OK) {
+	if (file_read(path, CLI_FILE_MAX, &xml, &len, &d) != ODS_OK) {
 		fprintf(stderr, "Unable to read/parse zonelist XML file %s! (%s)\n", path, d.msg);
 		return CLI_EXIT_FAIL;
 	}

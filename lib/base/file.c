@@ -92,3 +92,53 @@ file_replace(const char *path, const void *data, size_t len, struct diag *d)
 	free(tmp);
 	return rc;
 }
+
+ods_err
+file_read(const char *path, size_t max, char **out, size_t *len, struct diag *d)
+{
+	char *buf = NULL, *grown;
+	size_t n = 0, cap = 0;
+	ods_err rc = ODS_OK;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return io_fail(d, path, "cannot open", errno);
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16384;
+			if (cap > max + 1)
+				cap = max + 1;
+			if (n == cap) {
+				rc = diag_fail(d, ODS_EINVAL, path, "larger than %zu bytes", max);
+				break;
+			}
+			grown = realloc(buf, cap + 1);
+			if (grown == NULL) {
+				rc = diag_fail(d, ODS_ENOMEM, path, "out of memory");
+				break;
+			}
+			buf = grown;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				rc = io_fail(d, path, "cannot read", errno);
+			break;
+		}
+	}
+	fclose(f);
+	if (rc == ODS_OK && buf == NULL) {
+		buf = malloc(1);
+		if (buf == NULL)
+			rc = diag_fail(d, ODS_ENOMEM, path, "out of memory");
+	}
+	if (rc != ODS_OK) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return ODS_OK;
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Files replaced whole: readers see the old content or the new, never half of it, and a
+ * Files read whole, and files replaced whole: readers see the old content or the new, never half of it, and a
  * crash after the call returns keeps the new one (written to "<path>.new", flushed, renamed
  * over path, the directory flushed).
  */
@@ -9,6 +9,11 @@
 #include <stddef.h>
 
 #include "lib/base/err.h"
+
+/* The whole file at path, NUL-terminated, into *out (malloc'd; *len without the NUL).
+ * ODS_EIO when it cannot be opened or read, ODS_EINVAL when it is larger than max bytes,
+ * ODS_ENOMEM; d names the file. */
+ods_err file_read(const char *path, size_t max, char **out, size_t *len, struct diag *d);
 
 /* Replace path with len bytes of data (mode 0644 less the umask). On failure path is
  * untouched and "<path>.new" removed; ODS_EIO (d names the file and the system error),

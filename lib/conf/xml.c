@@ -11,6 +11,8 @@
  */
 #include "lib/conf/internal.h"
 
+#include "lib/base/file.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -263,57 +265,7 @@ conf_load_mem(const char *name, const char *xml, size_t len, struct ods_conf **o
 ods_err
 conf_file_read(const char *path, char **out, size_t *out_len, struct diag *d)
 {
-	char *buf = NULL, *grown, err[128];
-	size_t len = 0, cap = 0;
-	ods_err rc = ODS_OK;
-	FILE *f;
-
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		if (strerror_r(errno, err, sizeof(err)) != 0)
-			snprintf(err, sizeof(err), "error %d", errno);
-		return diag_fail(d, ODS_EIO, path, "cannot open: %s", err);
-	}
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 16384;
-			if (cap > CONF_FILE_MAX + 1)
-				cap = CONF_FILE_MAX + 1;
-			if (len == cap) {
-				rc = diag_fail(d, ODS_EINVAL, path, "larger than %u bytes",
-				               CONF_FILE_MAX);
-				break;
-			}
-			grown = realloc(buf, cap + 1);
-			if (grown == NULL) {
-				rc = diag_fail(d, ODS_ENOMEM, path, "out of memory");
-				break;
-			}
-			buf = grown;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-
-		len += got;
-		if (got == 0) {
-			if (ferror(f))
-				rc = diag_fail(d, ODS_EIO, path, "read error");
-			break;
-		}
-	}
-	fclose(f);
-	if (rc == ODS_OK && buf == NULL) {
-		buf = malloc(1);
-		if (buf == NULL)
-			rc = diag_fail(d, ODS_ENOMEM, path, "out of memory");
-	}
-	if (rc != ODS_OK) {
-		free(buf);
-		return rc;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*out_len = len;
-	return ODS_OK;
+	return file_read(path, CONF_FILE_MAX, out, out_len, d);
 }
 
 ods_err
