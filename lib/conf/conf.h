@@ -105,6 +105,9 @@ struct ods_conf {
 		int worker_threads; /* WorkerThreads (default 4) */
 		int signer_threads; /* SignerThreads (default = WorkerThreads) */
 		char *notify_cmd;   /* NotifyCommand */
+		int chunk_rrsets;   /* ChunkSize (ours): RRsets to sign per chunk job (default 20000) */
+		int64_t job_lease_s; /* JobLease (ours): a worker's hold on a job between renewals
+		                      * (default 60 s; renewed every sixth of it) */
 	} signer;
 
 	struct {

@@ -148,7 +148,7 @@ struct elem {
 
 /* The number of rows in conf_elems, a constant so that the walk can keep a fixed array with
  * one slot per row. schema.c fails to compile when it does not match the table. */
-#define CONF_ELEMS_N 71
+#define CONF_ELEMS_N 73
 
 /* Every element we read, CONF_ELEMS_N rows. Row 0 is the root (<Configuration>); otherwise
  * the order only matters for the list of expected elements in messages. Declared without a

@@ -109,6 +109,9 @@ const struct elem conf_elems[] = {
 	NUM(N_SIGNER, "SignerThreads", K_INT, CONF(signer.signer_threads), 1, 1024, NULL),
 	IGNORED(N_SIGNER, "Listener", N_LISTENER, WHY_LISTENER),
 	STR(N_SIGNER, "NotifyCommand", 0, CONF(signer.notify_cmd), 1, 0, NULL),
+	/* ours: how the cluster's workers share a zone */
+	NUM(N_SIGNER, "ChunkSize", K_INT, CONF(signer.chunk_rrsets), 100, 100000000, "20000"),
+	DUR(N_SIGNER, "JobLease", K_DUR_S, CONF(signer.job_lease_s), 5, 3600, "PT60S"),
 	BLOCK(N_LISTENER, "Interface", N_IFACE, F_REPEAT, NO_FIELD),
 	STR(N_IFACE, "Address", 0, NO_FIELD, 1, 0, NULL),
 	NUM(N_IFACE, "Port", K_INT, NO_FIELD, 1, 65535, NULL),

@@ -21,16 +21,11 @@
 #include "lib/db/db.h"
 #include "lib/svc/svc.h"
 
-#define LEASE_S 60
-#define RENEW_EVERY_MS 10000
 #define IDLE_POLL_MS 1000
 #define MAX_ATTEMPTS 5
 #define RETRY_S 10
 #define UNAVAIL_RETRY_S 5
 #define DEFAULT_RESIGN_S 3600 /* a failed zone's next try when its signconf is unknown */
-#define CHUNK_RRSETS 20000 /* a zone with more RRsets to sign is split into chunks */
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 int64_t
 sgn_now(const struct sgn *s)
@@ -80,10 +75,11 @@ decode_key(PGresult *res, int col, uint8_t *out, size_t *len, bool *has)
 static ods_err
 claim(struct sgn *s, struct db *db, struct sgn_job *j, struct diag *d)
 {
-	char now[24];
+	char now[24], lease[24];
 	PGresult *res = NULL;
 
 	snprintf(now, sizeof(now), "%" PRId64, sgn_now(s));
+	snprintf(lease, sizeof(lease), "%" PRId64, svc_conf(s->svc)->signer.job_lease_s);
 	ods_err rc = db_query(
 	    db, "sgn_claim",
 	    "WITH c AS (SELECT id FROM job WHERE "
@@ -94,10 +90,10 @@ claim(struct sgn *s, struct db *db, struct sgn_job *j, struct diag *d)
 	    "job.id)) ORDER BY (kind = 'chunk') DESC, (phase = 'publish') DESC, id "
 	    "LIMIT 1 FOR UPDATE SKIP LOCKED) "
 	    "UPDATE job SET state = 'running', lease_owner = $1, lease_until = now() + "
-	    "make_interval(secs => " STR(LEASE_S) "), attempts = attempts + 1, updated_at = now() "
+	    "make_interval(secs => $3), attempts = attempts + 1, updated_at = now() "
 	    "FROM c WHERE job.id = c.id RETURNING job.id, job.zone_id, coalesce(job.parent_id, "
 	    "0), job.kind, job.phase, job.attempts, job.serial, job.lo, job.hi",
-	    2, (const char *[]){s->instance, now}, &res, d);
+	    3, (const char *[]){s->instance, now, lease}, &res, d);
 	if (rc == ODS_EEXIST) /* another worker started this zone's sign job just now */
 		return ODS_ENOENT;
 	if (rc != ODS_OK)
@@ -358,7 +354,7 @@ stats_text(const struct sgn_stats *st, char *out, size_t n)
 	         st->t_sign_ms);
 }
 
-/* Split the zone into chunks of about CHUNK_RRSETS RRsets to sign; with one chunk, sign it
+/* Split the zone into chunks of about ChunkSize RRsets to sign; with one chunk, sign it
  * here. *chunks: how many chunk jobs were queued (0: signed inline). */
 static ods_err
 plan_chunks(struct sgn *s, struct db *db, const struct sgn_job *j, const char *keyset,
@@ -370,7 +366,7 @@ plan_chunks(struct sgn *s, struct db *db, const struct sgn_job *j, const char *k
 	snprintf(zid, sizeof(zid), "%" PRId64, j->zone_id);
 	snprintf(now, sizeof(now), "%" PRId64, sgn_now(s));
 	snprintf(id, sizeof(id), "%" PRId64, j->id);
-	snprintf(step, sizeof(step), "%d", CHUNK_RRSETS);
+	snprintf(step, sizeof(step), "%d", svc_conf(s->svc)->signer.chunk_rrsets);
 	*chunks = 0;
 	ods_err rc = db_query(db, "sgn_plan",
 	                      "SELECT sortkey FROM (SELECT sortkey, row_number() OVER (ORDER BY "
@@ -392,7 +388,7 @@ plan_chunks(struct sgn *s, struct db *db, const struct sgn_job *j, const char *k
 		const char *hi = i == n ? NULL : PQgetvalue(res, i, 0);
 		rc = db_query(db, "sgn_chunk_add",
 		              "INSERT INTO job (zone_id, kind, reason, parent_id, lo, hi) VALUES ($1, "
-		              "'chunk', 'part of job ' || $2, $2, $3, $4)",
+		              "'chunk', 'part of job ' || $2, $2::bigint, $3, $4)",
 		              4, (const char *[]){zid, id, lo, hi}, NULL, d);
 	}
 	if (rc == ODS_OK)
@@ -598,16 +594,19 @@ renewer_main(void *arg)
 	struct diag d = {0};
 
 	while (!atomic_load(&s->stop)) {
-		for (int i = 0; i < RENEW_EVERY_MS / 100 && !atomic_load(&s->stop); i++)
-			clock_sleep_ms(100);
+		int64_t lease_s = svc_conf(s->svc)->signer.job_lease_s;
+		char lease[24];
+		for (int64_t i = 0; i < lease_s * 10 / 6 && !atomic_load(&s->stop); i++)
+			clock_sleep_ms(100); /* a sixth of the lease */
 		if (atomic_load(&s->busy) == 0)
 			continue;
 		if (db == NULL && db_open(&db, svc_conf(s->svc)->cluster.database, &d) != ODS_OK)
 			continue;
+		snprintf(lease, sizeof(lease), "%" PRId64, lease_s);
 		if (db_query(db, "sgn_renew",
-		             "UPDATE job SET lease_until = now() + make_interval(secs => " STR(LEASE_S)
-		             ") WHERE lease_owner = $1 AND state = 'running'",
-		             1, (const char *[]){s->instance}, NULL, &d) != ODS_OK)
+		             "UPDATE job SET lease_until = now() + make_interval(secs => $2) WHERE "
+		             "lease_owner = $1 AND state = 'running'",
+		             2, (const char *[]){s->instance, lease}, NULL, &d) != ODS_OK)
 			log_warning("queue", "renew_failed", "%s", d.msg);
 	}
 	db_close(db);
@@ -629,7 +628,8 @@ sgn_workers_start(struct sgn *s, int n)
 			return ODS_ENOMEM;
 		s->n_threads++;
 	}
-	log_info("queue", "workers", "threads=%d lease=%ds", n, LEASE_S);
+	log_info("queue", "workers", "threads=%d lease=%" PRId64 "s chunk=%d", n,
+	         svc_conf(s->svc)->signer.job_lease_s, svc_conf(s->svc)->signer.chunk_rrsets);
 	return ODS_OK;
 }
 
