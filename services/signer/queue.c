@@ -77,10 +77,20 @@ claim(struct sgn *s, struct db *db, struct sgn_job *j, struct diag *d)
 {
 	char now[24], lease[24];
 	PGresult *res = NULL;
+	/* The cluster clock as of now: a job queued by a `time leap` must not be done on the
+	 * offset the main thread read up to a second ago. */
+	ods_err rc = db_query(db, "sgn_clock", "SELECT clock_offset_s FROM cluster WHERE id = 1", 0,
+	                      NULL, &res, d);
 
+	if (rc != ODS_OK)
+		return rc;
+	if (PQntuples(res) == 1)
+		clock_set_offset(&s->svc->clock, strtoll(PQgetvalue(res, 0, 0), NULL, 10));
+	PQclear(res);
+	res = NULL;
 	snprintf(now, sizeof(now), "%" PRId64, sgn_now(s));
 	snprintf(lease, sizeof(lease), "%" PRId64, svc_conf(s->svc)->signer.job_lease_s);
-	ods_err rc = db_query(
+	rc = db_query(
 	    db, "sgn_claim",
 	    "WITH c AS (SELECT id FROM job WHERE "
 	    "((state = 'queued' AND not_before <= to_timestamp($2)) OR "
@@ -455,6 +465,8 @@ run_job(struct sgn *s, struct db *db, struct sgn_job *j, struct outcome *o, stru
 			goto out;
 	}
 	rc = sgn_publish(s, db, &z, &ks, j, &st, d);
+	if (rc == ODS_ESTATE) /* SOA/Serial keep: only a new input serial helps */
+		o->input_fault = true;
 	stats_text(&st, stats, sizeof(stats));
 	if (rc == ODS_OK)
 		rc = job_done(s, db, j, stats, d);

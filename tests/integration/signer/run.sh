@@ -4,19 +4,21 @@
 # and without DS, glue, occluded data, CNAME and DNAME, mixed case, escaped labels, an
 # unknown type, $INCLUDE), every output checked by ldns-verify-zone and dnssec-verify; an
 # incremental change re-signs only what changed ([STATS] shows it); a broken input fails
-# with file:line and leaves the published zone untouched; serial modes and `sign --serial`.
+# with file:line and leaves the published zone untouched; the serial modes and `sign
+# --serial`; a passthrough policy; signatures refreshed after a `time leap`.
 # shellcheck disable=SC2154 # ODS_* and the helpers come from run-case and lib.sh
+export TZ=UTC # `time leap --time` reads local time
 S=$ODS_STATE
 W=$S/signer
 mkdir -p "$W/in" "$W/out"
 cp include.db "$W/in/include.db"
 LOG=$S/log/signerd.log
 
-# policy NAME DENIAL SERIAL: a kasp.xml policy, ECDSA P-256 on SoftHSM, short timings.
+# policy NAME DENIAL SERIAL [PASSTHROUGH]: a kasp.xml policy, ECDSA P-256 on SoftHSM.
 policy() {
 	cat <<-EOF
 		<Policy name="$1">
-		  <Description>signer test $1</Description>
+		  <Description>signer test $1</Description>${4:-}
 		  <Signatures><Resign>PT2H</Resign><Refresh>P3D</Refresh>
 		    <Validity><Default>P14D</Default><Denial>P14D</Denial></Validity>
 		    <Jitter>PT12H</Jitter><InceptionOffset>PT3600S</InceptionOffset></Signatures>
@@ -62,8 +64,8 @@ stats() { grep -o "\[STATS\] $1 .*" "$LOG" | tail -n 1 | sed 's/"$//'; }
 # soa_serial ZONE
 soa_serial() { awk '$4 == "SOA" { print $7; exit }' "$W/out/$1"; }
 
-step "cluster up; policies NSEC, NSEC3, NSEC3 opt-out"
-cluster up >/dev/null
+step "cluster up (testing: time leap); policies NSEC, NSEC3, NSEC3 opt-out"
+cluster up --testing >/dev/null
 eval "$(cluster env)"
 {
 	echo '<?xml version="1.0" encoding="UTF-8"?><KASP>'
@@ -71,6 +73,7 @@ eval "$(cluster env)"
 	policy nsec3 "$NSEC3" counter
 	policy optout "$NSEC3_OPTOUT" datecounter
 	policy keep '<NSEC/>' keep
+	policy plain '<NSEC/>' counter '<Passthrough/>'
 	echo '</KASP>'
 } >"$W/kasp.xml"
 ods-enforcer policy import --file "$W/kasp.xml" >/dev/null
@@ -141,4 +144,45 @@ sign nsec3.test --serial $((s2 + 1000))
 d=$(date -u +%Y%m%d)
 # YYYYMMDDnn: 00 for the first sign of the day, one more for each later one
 [[ $(soa_serial optout.test) =~ ^${d}0[0-9]$ ]] || fail "datecounter gave $(soa_serial optout.test)"
+u=$(soa_serial nsec.test)
+((u > $(date +%s) - 600 && u <= $(date +%s))) || fail "unixtime gave $u"
+echo "  counter $s1 -> $s2, --serial $((s2 + 1000)), datecounter $(soa_serial optout.test), unixtime $u"
+
+step "serial keep: the input's serial, and no publication without a new one"
+zonefile keep.test
+ods-enforcer zone add --zone keep.test --policy keep --input "$W/in/keep.test" --output "$W/out/keep.test" >/dev/null
+for ((i = 0; i < 300; i++)); do # the zone's first sign, queued by the enforcer
+	[[ -s $W/out/keep.test ]] && break
+	sleep 0.2
+done
+[[ $(soa_serial keep.test) == 2024010101 ]] || fail "keep published serial $(soa_serial keep.test)"
+expect_failure 'not greater than the published 2024010101' ods-signer sign keep.test --wait 60
+sed -i 's/2024010101 ; serial/2024010102 ; serial/' "$W/in/keep.test"
+sign keep.test
+[[ $(soa_serial keep.test) == 2024010102 ]] || fail "keep published serial $(soa_serial keep.test)"
+validate keep.test
+
+step "passthrough: the zone published unsigned, with its serial"
+zonefile plain.test
+ods-enforcer zone add --zone plain.test --policy plain --input "$W/in/plain.test" --output "$W/out/plain.test" >/dev/null
+sign plain.test
+grep -Eq 'RRSIG|NSEC|DNSKEY' "$W/out/plain.test" && fail "a passthrough zone has DNSSEC records"
+[[ $(soa_serial plain.test) == 2024010102 ]] || fail "passthrough serial $(soa_serial plain.test)"
+grep -q '^www\.plain\.test\.' "$W/out/plain.test" || fail "passthrough lost records"
+
+step "time leap past the Refresh window: every signature is made again, still valid then"
+mark=$(wc -l <"$LOG")
+ods-enforcer time leap --time "$(date -u -d '+12 days' +%Y-%m-%d-%H:%M:%S)" >/dev/null
+sign nsec3.test
+# The leap makes new signconfs (the keys' states move), so the enforcer's sign job may be
+# the one that refreshes: among the runs since the leap, one made every signature anew.
+after=$(tail -n +$((mark + 1)) "$LOG" | grep -o '\[STATS\] nsec3.test .*' | sed 's/"$//' |
+	grep ' reused=0 ' | head -n 1)
+echo "  ${after:-no run re-signed everything}"
+new=$(sed -n 's/.*RRSIG\[new=\([0-9]*\) .*/\1/p' <<<"$after")
+((${new:-0} > 40)) || fail "no sign after the leap made every signature anew: $(tail -n +$((mark + 1)) "$LOG" | grep -o '\[STATS\] nsec3.test .*')"
+out=$(ldns-verify-zone -t "$(date -u -d '+12 days' +%Y%m%d%H%M%S)" "$W/out/nsec3.test" 2>&1) ||
+	fail "ldns-verify-zone rejects nsec3.test 12 days on: $(tail -n 5 <<<"$out")"
+out=$(ldns-verify-zone -t "$(date -u -d '+24 days' +%Y%m%d%H%M%S)" "$W/out/nsec3.test" 2>&1) ||
+	fail "nsec3.test's new signatures do not reach 24 days on: $(tail -n 5 <<<"$out")"
 true
