@@ -15,6 +15,13 @@
 
 struct rpc_client;
 
+/* Exit codes of the tools: done, the operation failed, the command line was wrong. */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAIL = 1,
+	CLI_EXIT_USAGE = 2,
+};
+
 struct cli {
 	const char *prog;   /* "ods-enforcer" */
 	const char *daemon; /* "ods-enforcerd" */
@@ -79,6 +86,13 @@ ods_err cli_prepare(struct cli *c);
  * "Engine not running." and CLI_NOT_RUNNING_EXIT when nothing listens; 1 when it answers but
  * is not ready. */
 int cli_running(struct cli *c);
+/* Daemon control (ctl.c): start spawns the daemon (next to this program or in PATH) with this
+ * conf.xml and waits until it answers ready ("Engine already running." when it does); stop
+ * asks it to drain and exit and waits until it is gone ("Engine shut down."); reload makes
+ * it reread conf.xml. Exit codes as the commands return them. */
+int cli_start(struct cli *c);
+int cli_stop(struct cli *c);
+int cli_reload(struct cli *c);
 /* Commands every daemon's CLI has. */
 int cli_cmd_running(struct cli *c, int argc, char **argv);
 int cli_cmd_verbosity(struct cli *c, int argc, char **argv);

@@ -213,6 +213,38 @@ cmd_update(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+static int
+no_args(struct cli *c, int argc)
+{
+	return argc > 1 ? usage_error(c, "no arguments expected") : 0;
+}
+
+static int
+cmd_start(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	return no_args(c, argc) ? CLI_EXIT_USAGE : cli_start(c);
+}
+
+static int
+cmd_stop(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	return no_args(c, argc) ? CLI_EXIT_USAGE : cli_stop(c);
+}
+
+static int
+cmd_reload(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	if (no_args(c, argc))
+		return CLI_EXIT_USAGE;
+	if (cli_reload(c) != CLI_EXIT_OK)
+		return CLI_EXIT_FAIL;
+	printf("Reloading engine.\n");
+	return CLI_EXIT_OK;
+}
+
 static const struct cli_cmd cmds[] = {
 	{"zones", "show the configured zones (-v: serial, time and [STATS] of the last sign)",
 	 cmd_zones},
@@ -223,6 +255,9 @@ static const struct cli_cmd cmds[] = {
 	{"queue", "[--all]: the signing jobs, when and by whom", cmd_queue},
 	{"flush", "run every scheduled job now", cmd_flush},
 	{"update", "<zone>|--all: read the signer configuration again and re-sign", cmd_update},
+	{"start", "start ods-signerd (in the background) and wait until it answers", cmd_start},
+	{"stop", "let ods-signerd finish its calls and exit", cmd_stop},
+	{"reload", "make ods-signerd read conf.xml again", cmd_reload},
 	{"running", "say whether ods-signerd answers, and how it is", cli_cmd_running},
 	{"verbosity", "<0..6>: set the daemon's log verbosity", cli_cmd_verbosity},
 	{NULL, NULL, NULL},

@@ -19,265 +19,25 @@
 #include "cli/cli.h"
 #include "ods/enforcer.pb-c.h"
 
-#define START_WAIT_MS 30000
-#define START_POLL_MS 200
-#define START_CALL_MS 2000
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static bool
-is_executable(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-/* ods-enforcerd next to this program, else the first one in PATH. */
-static bool
-find_daemon(const char *daemon, char *out, size_t n)
-{
-	char self[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (len > 0) {
-		self[len] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			if ((size_t)snprintf(out, n, "%s/%s", self, daemon) < n &&
-			    is_executable(out))
-				return true;
-		}
-	}
-	const char *path = getenv("PATH");
-	while (path && *path) {
-		size_t dirlen = strcspn(path, ":");
-		if (dirlen > 0 &&
-		    (size_t)snprintf(out, n, "%.*s/%s", (int)dirlen, path, daemon) < n &&
-		    is_executable(out))
-			return true;
-		path += dirlen;
-		if (*path == ':')
-			path++;
-	}
-	return false;
-}
-
-/* Where the daemon's stderr goes: its log next to its state when it logs to stderr. */
-static int
-open_log(const struct ods_conf *conf, char *path, size_t n)
-{
-	int fd = -1;
-
-	if (conf->syslog_facility == NULL && conf->enforcer.working_dir &&
-	    (size_t)snprintf(path, n, "%s/ods-enforcerd.log", conf->enforcer.working_dir) < n)
-		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		snprintf(path, n, "/dev/null");
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	}
-	return fd;
-}
-
-/* fork + setsid + exec, with stdin from /dev/null and stdout/stderr to log_fd. Only
- * async-signal-safe calls happen in the child: the RPC client has threads. */
-static pid_t
-spawn(const char *exe, const char *conf_path, int log_fd)
-{
-	char *args[] = {(char *)exe, (char *)"-c", (char *)conf_path, NULL};
-	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		setsid();
-		if (null_fd >= 0)
-			dup2(null_fd, STDIN_FILENO);
-		if (log_fd >= 0) {
-			dup2(log_fd, STDOUT_FILENO);
-			dup2(log_fd, STDERR_FILENO);
-		}
-		execv(exe, args);
-		_exit(127);
-	}
-	if (null_fd >= 0)
-		close(null_fd);
-	return pid;
-}
-
-/* 1 when Health says ready, 0 when it answers not ready or does not answer yet. */
-static int
-poll_health(struct cli *c)
-{
-	Ods__HealthRequest rq = ODS__HEALTH_REQUEST__INIT;
-	Ods__HealthReply *r = NULL;
-	struct diag d;
-
-	if (cli_call_quiet(c, "Health", &rq.base, &ods__health_reply__descriptor,
-	                   (ProtobufCMessage **)&r, &d, NULL) != ODS_OK)
-		return 0;
-	int ready = r->ready ? 1 : 0;
-	ods__health_reply__free_unpacked(r, NULL);
-	return ready;
-}
-
-static int
-wait_started(struct cli *c, pid_t pid, const char *log)
-{
-	int64_t saved = c->timeout_ms;
-	int status;
-
-	c->timeout_ms = START_CALL_MS;
-	for (long waited = 0; waited < START_WAIT_MS; waited += START_POLL_MS) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			c->timeout_ms = saved;
-			fprintf(stderr,
-			        "Error: Daemon reported a failure starting. Please consult the "
-			        "logfiles.\n");
-			fprintf(stderr, "%s exited with status %d (log: %s)\n", c->daemon,
-			        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-			        log);
-			return CLI_EXIT_FAIL;
-		}
-		if (poll_health(c)) {
-			c->timeout_ms = saved;
-			if (c->verbose)
-				printf("%s started, pid %d\n", c->daemon, (int)pid);
-			return CLI_EXIT_OK;
-		}
-		sleep_ms(START_POLL_MS);
-	}
-	c->timeout_ms = saved;
-	fprintf(stderr,
-	        "Error: %s (pid %d) is not ready after %d s; please consult the logfiles "
-	        "(%s)\n",
-	        c->daemon, (int)pid, START_WAIT_MS / 1000, log);
-	return CLI_EXIT_FAIL;
-}
-
 int
 cli_enf_start(struct cli *c, const struct cli_args *a)
 {
-	Ods__HealthRequest rq = ODS__HEALTH_REQUEST__INIT;
-	Ods__HealthReply *r = NULL;
-	char exe[PATH_MAX], log[PATH_MAX];
-	struct diag d;
-	bool unreachable;
-
 	(void)a;
-	if (cli_prepare(c) != ODS_OK)
-		return CLI_EXIT_FAIL;
-	ods_err rc = cli_call_quiet(c, "Health", &rq.base, &ods__health_reply__descriptor,
-	                            (ProtobufCMessage **)&r, &d, &unreachable);
-	if (rc == ODS_OK) {
-		ods__health_reply__free_unpacked(r, NULL);
-		printf("Engine already running.\n");
-		return CLI_EXIT_FAIL;
-	}
-	/* Only nothing listening means nothing runs: a daemon that refused our TLS or did not
-	 * answer in time is there, and a second one must not be started beside it. */
-	if (!unreachable || rc != ODS_EUNAVAIL) {
-		fprintf(stderr, "Error: %s%s%s\n", d.where, d.where[0] ? ": " : "", d.msg);
-		return CLI_EXIT_FAIL;
-	}
-	if (!find_daemon(c->daemon, exe, sizeof(exe))) {
-		fprintf(stderr, "Error: cannot find %s next to %s or in PATH\n", c->daemon,
-		        c->prog);
-		return CLI_EXIT_FAIL;
-	}
-	int log_fd = open_log(c->conf, log, sizeof(log));
-	pid_t pid = spawn(exe, c->conf->path, log_fd);
-	if (log_fd >= 0)
-		close(log_fd);
-	if (pid < 0) {
-		fprintf(stderr, "Error: cannot start %s: %s\n", exe, strerror(errno));
-		return CLI_EXIT_FAIL;
-	}
-	return wait_started(c, pid, log);
-}
-
-/* Which daemon answers Health: its pid and host; false when none does. */
-static bool
-whoami(struct cli *c, int32_t *pid, char *host, size_t n)
-{
-	Ods__HealthRequest rq = ODS__HEALTH_REQUEST__INIT;
-	Ods__HealthReply *r = NULL;
-	struct diag d;
-
-	if (cli_call_quiet(c, "Health", &rq.base, &ods__health_reply__descriptor,
-	                   (ProtobufCMessage **)&r, &d, NULL) != ODS_OK)
-		return false;
-	*pid = r->pid;
-	snprintf(host, n, "%s", r->hostname);
-	ods__health_reply__free_unpacked(r, NULL);
-	return true;
-}
-
-/* Stop answers before the daemon has drained and exited: wait until that daemon no longer
- * answers (another one of an endpoint list answering counts as gone), so that `stop; start`
- * does not find it still running. */
-static void
-wait_stopped(struct cli *c, int32_t pid, const char *host)
-{
-	int64_t saved = c->timeout_ms;
-	char h[256];
-	int32_t p;
-
-	c->timeout_ms = START_CALL_MS;
-	for (long waited = 0; waited < START_WAIT_MS; waited += START_POLL_MS) {
-		if (!whoami(c, &p, h, sizeof(h)) || p != pid || strcmp(h, host) != 0)
-			break;
-		sleep_ms(START_POLL_MS);
-	}
-	c->timeout_ms = saved;
+	return cli_start(c);
 }
 
 int
 cli_enf_stop(struct cli *c, const struct cli_args *a)
 {
-	Ods__Enforcer__StopRequest rq = ODS__ENFORCER__STOP_REQUEST__INIT;
-	ProtobufCMessage *r = NULL;
-	char host[256] = "";
-	int32_t pid = 0;
-	bool known;
-
 	(void)a;
-	if (cli_prepare(c) != ODS_OK)
-		return CLI_EXIT_FAIL;
-	known = whoami(c, &pid, host, sizeof(host));
-	if (cli_call(c, "Stop", &rq.base, &ods__enforcer__stop_reply__descriptor, &r) != ODS_OK)
-		return CLI_EXIT_FAIL;
-	protobuf_c_message_free_unpacked(r, NULL);
-	if (known)
-		wait_stopped(c, pid, host);
-	printf("Engine shut down.\n");
-	return CLI_EXIT_OK;
-}
-
-static int
-reload(struct cli *c)
-{
-	Ods__Enforcer__ReloadRequest rq = ODS__ENFORCER__RELOAD_REQUEST__INIT;
-	ProtobufCMessage *r = NULL;
-
-	if (cli_call(c, "Reload", &rq.base, &ods__enforcer__reload_reply__descriptor, &r) != ODS_OK)
-		return CLI_EXIT_FAIL;
-	protobuf_c_message_free_unpacked(r, NULL);
-	return CLI_EXIT_OK;
+	return cli_stop(c);
 }
 
 int
 cli_enf_reload(struct cli *c, const struct cli_args *a)
 {
 	(void)a;
-	if (reload(c) != CLI_EXIT_OK)
+	if (cli_reload(c) != CLI_EXIT_OK)
 		return CLI_EXIT_FAIL;
 	printf("Reloading engine.\n");
 	return CLI_EXIT_OK;
@@ -332,7 +92,7 @@ cli_enf_update_conf(struct cli *c, const struct cli_args *a)
 {
 	(void)a;
 	/* Upstream says nothing when the reload was accepted. */
-	if (reload(c) != CLI_EXIT_OK)
+	if (cli_reload(c) != CLI_EXIT_OK)
 		return CLI_EXIT_FAIL;
 	if (c->verbose)
 		printf("Reloading engine.\n");
@@ -343,7 +103,7 @@ int
 cli_enf_update_repositorylist(struct cli *c, const struct cli_args *a)
 {
 	(void)a;
-	if (reload(c) != CLI_EXIT_OK) {
+	if (cli_reload(c) != CLI_EXIT_OK) {
 		printf("Could not load new repositories. Will continue with old.\n");
 		return CLI_EXIT_FAIL;
 	}
@@ -361,5 +121,5 @@ cli_enf_update_all(struct cli *c, const struct cli_args *a)
 		return CLI_EXIT_FAIL;
 	if (cli_enf_zonelist_import_file(c, NULL, false) != CLI_EXIT_OK)
 		return CLI_EXIT_FAIL;
-	return reload(c);
+	return cli_reload(c);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/cli.h"
 #include "lib/base/err.h"
 
 struct cli;
@@ -52,13 +53,6 @@ struct cli_spec {
 	const struct cli_opt *opts; /* ends with CLI_OPT_END; NULL = no options */
 	int max_pos;                /* plain words allowed (verbosity: 1), <= CLI_POS_MAX */
 	int (*run)(struct cli *c, const struct cli_args *a);
-};
-
-/* Exit codes of the tools: done, the operation failed, the command line was wrong. */
-enum {
-	CLI_EXIT_OK = 0,
-	CLI_EXIT_FAIL = 1,
-	CLI_EXIT_USAGE = 2,
 };
 
 /* Parse argv[1..argc-1] (argv[0] is the command's last word) against s->opts, plus -h/--help.

@@ -2,6 +2,7 @@
 /* Health and SetVerbosity: the admin methods every service answers. */
 #include "lib/svc/svc.h"
 
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,5 +55,35 @@ h_set_verbosity(struct rpc_call *c, void *ctx, const ProtobufCMessage *in,
 const struct rpc_method svc_admin_methods[] = {
 	RPC_METHOD("Health", h_health),
 	RPC_METHOD("SetVerbosity", h_set_verbosity),
+	RPC_METHOD_END,
+};
+
+static ods_err
+h_stop(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage *out)
+{
+	struct svc *s = ctx;
+
+	(void)c;
+	(void)in;
+	(void)out;
+	log_info("svc", "stop", "stop of %s requested through RPC", s->prog);
+	svc_request_stop();
+	return ODS_OK;
+}
+
+static ods_err
+h_reload(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage *out)
+{
+	(void)c;
+	(void)ctx;
+	(void)in;
+	(void)out;
+	raise(SIGHUP); /* the run loop rereads conf.xml, as on `kill -HUP` */
+	return ODS_OK;
+}
+
+const struct rpc_method svc_control_methods[] = {
+	RPC_METHOD("Stop", h_stop),
+	RPC_METHOD("Reload", h_reload),
 	RPC_METHOD_END,
 };

@@ -89,6 +89,9 @@ const struct ods_conf *svc_conf(const struct svc *s);
 
 /* Admin handlers (Health, SetVerbosity); ctx is the struct svc. */
 extern const struct rpc_method svc_admin_methods[];
+/* Stop and Reload (ods.StopRequest, ods.ReloadRequest), for services whose proto has them;
+ * ctx is the struct svc. */
+extern const struct rpc_method svc_control_methods[];
 
 /* What a daemon adds to the skeleton. Hooks may be NULL. */
 struct svc_def {

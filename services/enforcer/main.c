@@ -61,6 +61,8 @@ start(struct svc *s, void *ctx)
 	for (size_t i = 0; rc == ODS_OK && i < sizeof(tables) / sizeof(tables[0]); i++)
 		rc = svc_add_methods(s, tables[i], e);
 	if (rc == ODS_OK)
+		rc = svc_add_methods(s, svc_control_methods, s);
+	if (rc == ODS_OK)
 		rc = enf_sched_start(e);
 	if (rc == ODS_OK)
 		rc = enf_leader_start(e);

@@ -42,6 +42,8 @@ start(struct svc *s, void *ctx)
 	}
 	rc = svc_add_methods(s, sgn_rpc_methods, g);
 	if (rc == ODS_OK)
+		rc = svc_add_methods(s, svc_control_methods, s);
+	if (rc == ODS_OK)
 		rc = sgn_workers_start(g, conf->signer.worker_threads);
 	return rc;
 }

@@ -26,29 +26,6 @@
 #define KEYSTORE_TIMEOUT_MS 30000
 
 static ods_err
-h_stop(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage *out)
-{
-	(void)c;
-	(void)ctx;
-	(void)in;
-	(void)out;
-	log_info("svc", "stop", "stop requested by ods-enforcer stop");
-	svc_request_stop();
-	return ODS_OK;
-}
-
-static ods_err
-h_reload(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage *out)
-{
-	(void)c;
-	(void)ctx;
-	(void)in;
-	(void)out;
-	raise(SIGHUP); /* the run loop rereads conf.xml, as on `kill -HUP` */
-	return ODS_OK;
-}
-
-static ods_err
 h_queue(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMessage *out)
 {
 	Ods__Enforcer__QueueReply *r = (void *)out;
@@ -300,8 +277,6 @@ h_backup(struct rpc_call *c, void *ctx, const ProtobufCMessage *in, ProtobufCMes
 }
 
 const struct rpc_method enf_admin_methods[] = {
-    RPC_METHOD("Stop", h_stop),
-    RPC_METHOD("Reload", h_reload),
     RPC_METHOD("Queue", h_queue),
     RPC_METHOD("Flush", h_flush),
     RPC_METHOD("Enforce", h_enforce),

@@ -185,4 +185,12 @@ out=$(ldns-verify-zone -t "$(date -u -d '+12 days' +%Y%m%d%H%M%S)" "$W/out/nsec3
 	fail "ldns-verify-zone rejects nsec3.test 12 days on: $(tail -n 5 <<<"$out")"
 out=$(ldns-verify-zone -t "$(date -u -d '+24 days' +%Y%m%d%H%M%S)" "$W/out/nsec3.test" 2>&1) ||
 	fail "nsec3.test's new signatures do not reach 24 days on: $(tail -n 5 <<<"$out")"
+
+step "ods-signer reload, stop and start"
+expect_output '^Reloading engine\.$' ods-signer reload >/dev/null
+expect_output '^Engine shut down\.$' ods-signer stop >/dev/null
+expect_failure 'Engine not running' ods-signer running >/dev/null
+ods-signer start || fail "ods-signer start failed: $(tail -n 5 "$S/signer/ods-signerd.log" 2>&1)"
+expect_output '^Engine running\.$' ods-signer running >/dev/null
+sign nsec.test
 true
