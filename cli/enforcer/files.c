@@ -20,3 +20,18 @@ cli_file_write(const char *path, const char *data, size_t len, struct diag *d)
 	}
 	return file_replace(path, data, len, d);
 }
+
+bool
+cli_xml_read(const char *path, const char *default_path, const char *what, const char **used,
+             char **xml)
+{
+	struct diag d = {0};
+	size_t len;
+
+	*used = path ? path : default_path;
+	if (file_read(*used, CLI_FILE_MAX, xml, &len, &d) != ODS_OK) {
+		fprintf(stderr, "Unable to read/parse %s XML file %s! (%s)\n", what, *used, d.msg);
+		return false;
+	}
+	return true;
+}

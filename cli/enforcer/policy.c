@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "lib/base/file.h"
 #include "cli/enforcer/files.h"
 #include "cli/enforcer/fmt.h"
 #include "ods/enforcer.pb-c.h"
@@ -59,18 +58,11 @@ cli_enf_policy_import_file(struct cli *c, const char *path, bool remove_missing)
 {
 	Ods__Enforcer__PolicyImportRequest rq = ODS__ENFORCER__POLICY_IMPORT_REQUEST__INIT;
 	Ods__Enforcer__PolicyImportReply *r = NULL;
-	struct diag d = {0};
 	char *xml = NULL;
-	size_t len;
 
-	if (cli_prepare(c) != ODS_OK)
+	if (cli_prepare(c) != ODS_OK ||
+	    !cli_xml_read(path, c->conf->policy_file, "KASP", &path, &xml))
 		return CLI_EXIT_FAIL;
-	if (path == NULL)
-		path = c->conf->policy_file;
-	if (file_read(path, CLI_FILE_MAX, &xml, &len, &d) != ODS_OK) {
-		fprintf(stderr, "Unable to read/parse KASP XML file %s! (%s)\n", path, d.msg);
-		return CLI_EXIT_FAIL;
-	}
 	rq.file_name = (char *)path;
 	rq.xml = xml;
 	rq.remove_missing = remove_missing;

@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "lib/base/file.h"
 #include "cli/enforcer/files.h"
 #include "cli/enforcer/fmt.h"
 #include "ods/enforcer.pb-c.h"
@@ -242,18 +241,11 @@ cli_enf_zonelist_import_file(struct cli *c, const char *path, bool remove_missin
 {
 	Ods__Enforcer__ZonelistImportRequest rq = ODS__ENFORCER__ZONELIST_IMPORT_REQUEST__INIT;
 	Ods__Enforcer__ZonelistImportReply *r = NULL;
-	struct diag d = {0};
 	char *xml = NULL;
-	size_t len;
 
-	if (cli_prepare(c) != ODS_OK)
+	if (cli_prepare(c) != ODS_OK ||
+	    !cli_xml_read(path, c->conf->zonelist_file, "zonelist", &path, &xml))
 		return CLI_EXIT_FAIL;
-	if (path == NULL)
-		path = c->conf->zonelist_file;
-	if (file_read(path, CLI_FILE_MAX, &xml, &len, &d) != ODS_OK) {
-		fprintf(stderr, "Unable to read/parse zonelist XML file %s! (%s)\n", path, d.msg);
-		return CLI_EXIT_FAIL;
-	}
 	rq.file_name = (char *)path;
 	rq.xml = xml;
 	rq.remove_missing = remove_missing;
